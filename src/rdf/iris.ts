@@ -1,0 +1,39 @@
+/**
+ * Record IRIs: `{base}/{source}/{segment}/{key}`. Each data source (one HMIS export) is its own
+ * named graph, `{base}/{source}`, so keys from two sources never collide.
+ */
+import { findTableBySegment, type TableSpec } from '../model/index.ts';
+
+export const DEFAULT_BASE_IRI = 'http://localhost:8080/id';
+
+/** Source ids appear in IRIs and file names: lower-case letters, digits, `-`, `_`, `.`. */
+export const SOURCE_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export function sourceIdFrom(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|-+$/g, '')
+    .slice(0, 64);
+}
+
+export const graphIri = (base: string, source: string): string => `${base}/${source}`;
+
+export const recordIri = (base: string, source: string, spec: TableSpec, key: string): string =>
+  `${base}/${source}/${spec.segment}/${encodeURIComponent(key)}`;
+
+/** The inverse of `recordIri`, or undefined when the IRI is not a Hearth record IRI under `base`. */
+export function parseRecordIri(
+  base: string,
+  iri: string,
+): { source: string; table: TableSpec; key: string } | undefined {
+  if (!iri.startsWith(`${base}/`)) return undefined;
+  const [source, segment, key, ...rest] = iri.slice(base.length + 1).split('/');
+  const table = segment ? findTableBySegment(segment) : undefined;
+  if (!source || !table || key === undefined || rest.length > 0) return undefined;
+  try {
+    return { source, table, key: decodeURIComponent(key) };
+  } catch {
+    return undefined;
+  }
+}
