@@ -1,0 +1,129 @@
+/**
+ * The in-memory state of every record, per data source and table, with the link indexes REST
+ * reads need (e.g. a client's enrollments, an enrollment's exits). Pure data structure: no I/O.
+ */
+import { fieldIndex, findTable, TABLES, type TableSpec } from '../model/index.ts';
+import type { Operation } from './operations.ts';
+
+export type Row = readonly string[];
+
+interface TableState {
+  readonly spec: TableSpec;
+  readonly keyIndex: number;
+  readonly rows: Map<string, Row>;
+  /** Per link field (e.g. PersonalID): its column, and parent key → keys of rows in this table. */
+  readonly children: Map<string, { readonly column: number; readonly byParent: Map<string, Set<string>> }>;
+}
+
+const linkFields = (spec: TableSpec) => [...new Set(spec.links.map((link) => link.field))];
+
+function emptyTable(spec: TableSpec): TableState {
+  return {
+    spec,
+    keyIndex: fieldIndex(spec, spec.key),
+    rows: new Map(),
+    children: new Map(
+      linkFields(spec).map((field) => [field, { column: fieldIndex(spec, field), byParent: new Map() }]),
+    ),
+  };
+}
+
+export class SourceState {
+  readonly tables = new Map<string, TableState>(TABLES.map((spec) => [spec.name, emptyTable(spec)]));
+
+  table(name: string): TableState {
+    const state = this.tables.get(name);
+    if (!state) throw new Error(`unknown table ${name}`);
+    return state;
+  }
+
+  get(table: string, key: string): Row | undefined {
+    return this.table(table).rows.get(key);
+  }
+
+  /** Keys of `table` rows whose `field` (a link field such as PersonalID) equals `parentKey`. */
+  childKeys(table: string, field: string, parentKey: string): ReadonlySet<string> {
+    return this.table(table).children.get(field)?.byParent.get(parentKey) ?? new Set();
+  }
+
+  put(table: string, row: Row): void {
+    const state = this.table(table);
+    const key = row[state.keyIndex] ?? '';
+    const previous = state.rows.get(key);
+    if (previous) this.unindex(state, key, previous);
+    state.rows.set(key, row);
+    for (const { column, byParent } of state.children.values()) {
+      const parent = row[column];
+      if (!parent) continue;
+      const keys = byParent.get(parent);
+      if (keys) keys.add(key);
+      else byParent.set(parent, new Set([key]));
+    }
+  }
+
+  remove(table: string, key: string): void {
+    const state = this.table(table);
+    const previous = state.rows.get(key);
+    if (!previous) return;
+    this.unindex(state, key, previous);
+    state.rows.delete(key);
+  }
+
+  private unindex(state: TableState, key: string, row: Row): void {
+    for (const { column, byParent } of state.children.values()) {
+      const parent = row[column];
+      if (!parent) continue;
+      const keys = byParent.get(parent);
+      keys?.delete(key);
+      if (keys?.size === 0) byParent.delete(parent);
+    }
+  }
+
+  get size(): number {
+    let total = 0;
+    for (const state of this.tables.values()) total += state.rows.size;
+    return total;
+  }
+}
+
+export class RecordState {
+  readonly sources = new Map<string, SourceState>();
+
+  source(name: string): SourceState | undefined {
+    return this.sources.get(name);
+  }
+
+  apply(operation: Operation): void {
+    if (operation.op === 'dropSource') {
+      this.sources.delete(operation.source);
+      return;
+    }
+    if (!findTable(operation.table)) throw new Error(`unknown table ${operation.table}`);
+    const source = this.sources.get(operation.source);
+    if (operation.op === 'remove') {
+      source?.remove(operation.table, operation.key);
+      return;
+    }
+    if (source) source.put(operation.table, operation.row);
+    else
+      this.sources
+        .set(operation.source, new SourceState())
+        .get(operation.source)
+        ?.put(operation.table, operation.row);
+  }
+
+  /** Every record as put operations: the content of a snapshot. */
+  *operations(): Generator<Operation> {
+    for (const [source, state] of this.sources) {
+      for (const [table, { rows }] of state.tables) {
+        for (const row of rows.values()) yield { op: 'put', source, table, row };
+      }
+    }
+  }
+
+  get size(): number {
+    let total = 0;
+    for (const source of this.sources.values()) total += source.size;
+    return total;
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The durable record store: the source of truth for every HMIS record.
+ *
+ * State lives in memory (`RecordState`); durability comes from a write-ahead log (`wal.jsonl`)
+ * that each transaction is appended to and fsynced before it is acknowledged, plus a snapshot
+ * (`snapshot.jsonl`) that compaction writes atomically (temp file, fsync, rename, fsync dir).
+ * Opening replays snapshot then log; a torn tail from a crash is cut off. One writer per
+ * directory (see lock.ts); read-only openers take no lock and never modify files.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { findTable } from '../model/index.ts';
+import { type DirectoryLock, lockDirectory } from './lock.ts';
+import { checkOperation, type Operation } from './operations.ts';
+import { RecordState } from './record-state.ts';
+import { appendTransaction, readTransactions } from './transaction-file.ts';
+
+export interface RecordStoreOptions {
+  readonly dir: string;
+  /** Open without the writer lock, for reading only (e.g. `hearth export` next to a running server). */
+  readonly readOnly?: boolean;
+  /** Compact once the log is larger than this many bytes (and than half the snapshot). */
+  readonly compactAfterBytes?: number;
+}
+
+export type CommitListener = (operations: readonly Operation[], txId: number) => void | Promise<void>;
+
+const SNAPSHOT = 'snapshot.jsonl';
+const LOG = 'wal.jsonl';
+
+export class RecordStore {
+  readonly state = new RecordState();
+  private lastTxId = 0;
+  private snapshotBytes = 0;
+  private logBytes = 0;
+  private log: fs.promises.FileHandle | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<CommitListener>();
+
+  private constructor(
+    readonly options: RecordStoreOptions,
+    private readonly lock: DirectoryLock | undefined,
+  ) {}
+
+  static async open(options: RecordStoreOptions): Promise<RecordStore> {
+    fs.mkdirSync(options.dir, { recursive: true });
+    const lock = options.readOnly ? undefined : lockDirectory(options.dir);
+    const store = new RecordStore(options, lock);
+    try {
+      await store.recover();
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+    return store;
+  }
+
+  get dir(): string {
+    return this.options.dir;
+  }
+
+  get lastCommittedTxId(): number {
+    return this.lastTxId;
+  }
+
+  private async recover(): Promise<void> {
+    const snapshot = await readTransactions(path.join(this.dir, SNAPSHOT), (txId, operations) => {
+      for (const operation of operations) this.state.apply(operation);
+      this.lastTxId = txId;
+    });
+    if (snapshot.validBytes !== snapshot.totalBytes) {
+      // Snapshots are renamed into place only when complete, so this is damage, not a crash.
+      throw new Error(
+        `${path.join(this.dir, SNAPSHOT)} is damaged; restore the data directory from a backup`,
+      );
+    }
+    this.snapshotBytes = snapshot.totalBytes;
+    const logFile = path.join(this.dir, LOG);
+    const log = await readTransactions(logFile, (txId, operations) => {
+      if (txId <= this.lastTxId) return; // already in the snapshot (crash between rename and truncate)
+      if (txId !== this.lastTxId + 1)
+        throw new Error(`${logFile}: transaction ${txId} follows ${this.lastTxId}`);
+      for (const operation of operations) this.state.apply(operation);
+      this.lastTxId = txId;
+    });
+    this.logBytes = log.validBytes;
+    if (this.options.readOnly) return;
+    this.log = await fs.promises.open(logFile, 'a+');
+    if (log.validBytes < log.totalBytes) {
+      // The tail is a transaction that was never acknowledged: drop it so appends start clean.
+      await this.log.truncate(log.validBytes);
+      await this.log.datasync();
+    }
+    syncDirectory(this.dir);
+  }
+
+  /** Called after each commit, in commit order (e.g. to keep the SPARQL index in step). */
+  onCommit(listener: CommitListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Appends the operations as one transaction, fsyncs, then applies them in memory. Resolves only
+   * once the transaction is durable; all of it or none of it survives a crash.
+   */
+  commit(operations: readonly Operation[]): Promise<number> {
+    const run = this.queue.then(() => this.commitNow(operations));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitNow(operations: readonly Operation[]): Promise<number> {
+    if (!this.log) throw new Error('the store is closed or was opened read-only');
+    if (operations.length === 0) return this.lastTxId;
+    for (const operation of operations) checkOperation(operation, (name) => findTable(name)?.fields.length);
+    const txId = this.lastTxId + 1;
+    this.logBytes += await appendTransaction(this.log, txId, operations, operations.length);
+    for (const operation of operations) this.state.apply(operation);
+    this.lastTxId = txId;
+    for (const listener of this.listeners) {
+      // The transaction is durable already; a failing listener (e.g. the SPARQL index) must not
+      // turn an acknowledged write into an error. Listeners report their own failures.
+      await Promise.resolve(listener(operations, txId)).catch((error: unknown) => {
+        console.error(`commit listener failed after transaction ${txId}: ${(error as Error).message}`);
+      });
+    }
+    if (this.shouldCompact()) await this.compactNow();
+    return txId;
+  }
+
+  private shouldCompact(): boolean {
+    const threshold = this.options.compactAfterBytes ?? 64 * 1024 * 1024;
+    return this.logBytes > threshold && this.logBytes > this.snapshotBytes / 2;
+  }
+
+  /** Writes the whole state as a snapshot and empties the log. */
+  compact(): Promise<void> {
+    const run = this.queue.then(() => this.compactNow());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async compactNow(): Promise<void> {
+    if (!this.log) throw new Error('the store is closed or was opened read-only');
+    const temp = path.join(this.dir, `${SNAPSHOT}.tmp`);
+    const handle = await fs.promises.open(temp, 'w');
+    try {
+      this.snapshotBytes = await appendTransaction(
+        handle,
+        this.lastTxId,
+        this.state.operations(),
+        this.state.size,
+      );
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(temp, path.join(this.dir, SNAPSHOT));
+    syncDirectory(this.dir);
+    await this.log.truncate(0);
+    await this.log.datasync();
+    this.logBytes = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.log?.close();
+    this.log = undefined;
+    this.lock?.release();
+  }
+}
+
+/** Makes a rename or file creation in `dir` durable (POSIX needs an fsync of the directory). */
+function syncDirectory(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

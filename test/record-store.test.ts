@@ -1,0 +1,164 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { table } from '../src/model/index.ts';
+import { StoreLockedError } from '../src/store/lock.ts';
+import type { Operation } from '../src/store/operations.ts';
+import { RecordStore } from '../src/store/record-store.ts';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-store-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A Client row with the given key and first name; other columns empty. */
+function clientRow(id: string, firstName = 'Test'): string[] {
+  return table('Client').fields.map((f) =>
+    f.name === 'PersonalID' ? id : f.name === 'FirstName' ? firstName : '',
+  );
+}
+function enrollmentRow(id: string, personalId: string): string[] {
+  return table('Enrollment').fields.map((f) =>
+    f.name === 'EnrollmentID' ? id : f.name === 'PersonalID' ? personalId : '',
+  );
+}
+const put = (row: string[], tableName = 'Client', source = 'demo'): Operation => ({
+  op: 'put',
+  source,
+  table: tableName,
+  row,
+});
+
+describe('RecordStore', () => {
+  it('keeps committed transactions across a reopen', async () => {
+    const dir = tempDir();
+    const store = await RecordStore.open({ dir });
+    expect(await store.commit([put(clientRow('1')), put(clientRow('2'))])).toBe(1);
+    expect(await store.commit([{ op: 'remove', source: 'demo', table: 'Client', key: '1' }])).toBe(2);
+    await store.close();
+    const reopened = await RecordStore.open({ dir });
+    expect(reopened.lastCommittedTxId).toBe(2);
+    expect(reopened.state.source('demo')?.get('Client', '1')).toBeUndefined();
+    expect(reopened.state.source('demo')?.get('Client', '2')?.[1]).toBe('Test');
+    await reopened.close();
+  });
+
+  it('indexes children by link field and updates the index on replace and remove', async () => {
+    const store = await RecordStore.open({ dir: tempDir() });
+    await store.commit([put(clientRow('c1')), put(enrollmentRow('e1', 'c1'), 'Enrollment')]);
+    const demo = store.state.source('demo');
+    expect([...(demo?.childKeys('Enrollment', 'PersonalID', 'c1') ?? [])]).toEqual(['e1']);
+    await store.commit([put(enrollmentRow('e1', 'c2'), 'Enrollment')]);
+    expect(demo?.childKeys('Enrollment', 'PersonalID', 'c1').size).toBe(0);
+    expect([...(demo?.childKeys('Enrollment', 'PersonalID', 'c2') ?? [])]).toEqual(['e1']);
+    await store.commit([{ op: 'remove', source: 'demo', table: 'Enrollment', key: 'e1' }]);
+    expect(demo?.childKeys('Enrollment', 'PersonalID', 'c2').size).toBe(0);
+    await store.close();
+  });
+
+  it('keeps sources apart and drops one source as a whole', async () => {
+    const store = await RecordStore.open({ dir: tempDir() });
+    await store.commit([
+      put(clientRow('1', 'A'), 'Client', 'one'),
+      put(clientRow('1', 'B'), 'Client', 'two'),
+    ]);
+    expect(store.state.source('one')?.get('Client', '1')?.[1]).toBe('A');
+    expect(store.state.source('two')?.get('Client', '1')?.[1]).toBe('B');
+    await store.commit([{ op: 'dropSource', source: 'one' }]);
+    expect(store.state.source('one')).toBeUndefined();
+    expect(store.state.size).toBe(1);
+    await store.close();
+  });
+
+  it('rejects a malformed operation before writing anything', async () => {
+    const dir = tempDir();
+    const store = await RecordStore.open({ dir });
+    await expect(store.commit([put(clientRow('1')), put(['too', 'short'])])).rejects.toThrow(
+      /needs \d+ values/,
+    );
+    await expect(store.commit([put(clientRow('1'), 'NoSuchTable')])).rejects.toThrow(/unknown table/);
+    expect(store.state.size).toBe(0);
+    await store.close();
+    expect(fs.readFileSync(path.join(dir, 'wal.jsonl'), 'utf8')).toBe('');
+  });
+
+  it('drops a torn, unacknowledged tail and appends cleanly after it', async () => {
+    const dir = tempDir();
+    const store = await RecordStore.open({ dir });
+    await store.commit([put(clientRow('1'))]);
+    await store.close();
+    const wal = path.join(dir, 'wal.jsonl');
+    const good = fs.statSync(wal).size;
+    // A crash in the middle of transaction 2: begin line and half an operation, no commit line.
+    fs.appendFileSync(wal, `{"begin":2,"count":1}\n["put","demo","Client",["2","Half`);
+    const reopened = await RecordStore.open({ dir });
+    expect(reopened.lastCommittedTxId).toBe(1);
+    expect(reopened.state.size).toBe(1);
+    expect(fs.statSync(wal).size).toBe(good);
+    expect(await reopened.commit([put(clientRow('3'))])).toBe(2);
+    await reopened.close();
+    const third = await RecordStore.open({ dir });
+    expect([...(third.state.source('demo')?.table('Client').rows.keys() ?? [])]).toEqual(['1', '3']);
+    await third.close();
+  });
+
+  it('ignores a transaction whose commit line does not match its operations', async () => {
+    const dir = tempDir();
+    const store = await RecordStore.open({ dir });
+    await store.close();
+    fs.appendFileSync(
+      path.join(dir, 'wal.jsonl'),
+      `{"begin":1,"count":2}\n${JSON.stringify(['put', 'demo', 'Client', clientRow('1')])}\n{"commit":1,"count":2}\n`,
+    );
+    const reopened = await RecordStore.open({ dir });
+    expect(reopened.state.size).toBe(0);
+    await reopened.close();
+  });
+
+  it('compacts into a snapshot and recovers from snapshot plus log', async () => {
+    const dir = tempDir();
+    const store = await RecordStore.open({ dir, compactAfterBytes: 1 });
+    await store.commit([put(clientRow('1')), put(clientRow('2'))]);
+    expect(fs.statSync(path.join(dir, 'wal.jsonl')).size).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'snapshot.jsonl'))).toBe(true);
+    await store.close();
+    const reopened = await RecordStore.open({ dir, compactAfterBytes: 1e9 });
+    await reopened.commit([put(clientRow('3'))]);
+    await reopened.close();
+    const third = await RecordStore.open({ dir });
+    expect(third.state.size).toBe(3);
+    expect(third.lastCommittedTxId).toBe(2);
+    await third.close();
+  });
+
+  it('refuses a damaged snapshot instead of starting with missing data', async () => {
+    const dir = tempDir();
+    const store = await RecordStore.open({ dir, compactAfterBytes: 1 });
+    await store.commit([put(clientRow('1'))]);
+    await store.close();
+    fs.appendFileSync(path.join(dir, 'snapshot.jsonl'), 'garbage');
+    await expect(RecordStore.open({ dir })).rejects.toThrow(/damaged/);
+  });
+
+  it('allows one writer per directory, any number of readers, and takes over a dead owner’s lock', async () => {
+    const dir = tempDir();
+    const writer = await RecordStore.open({ dir });
+    await expect(RecordStore.open({ dir })).rejects.toBeInstanceOf(StoreLockedError);
+    fs.writeFileSync(path.join(dir, 'LOCK'), '1\n'); // pid 1 (init) is always alive
+    await expect(RecordStore.open({ dir })).rejects.toBeInstanceOf(StoreLockedError);
+    await expect(RecordStore.open({ dir })).rejects.toThrow(/in use by another Hearth process \(pid 1\)/);
+    const reader = await RecordStore.open({ dir, readOnly: true });
+    await expect(reader.commit([put(clientRow('1'))])).rejects.toThrow(/read-only/);
+    await reader.close();
+    fs.writeFileSync(path.join(dir, 'LOCK'), '999999999\n'); // no such process
+    const takeover = await RecordStore.open({ dir });
+    await takeover.close();
+    await writer.close();
+  });
+});
