@@ -1,19 +1,70 @@
-import { serve } from '@hono/node-server';
-import { createApp } from './api/app.ts';
+/**
+ * `hearth <command>`: the command table is the CLI's single list of what it can do. Errors end up
+ * in one place with one exit-code policy (see cli/usage.ts).
+ */
+import { exportCommand, exportUsage } from './cli/export-command.ts';
+import { importCommand, importUsage, validateUsage } from './cli/import-command.ts';
+import { serveCommand, serveUsage } from './cli/serve-command.ts';
+import { ExitCode, UsageError } from './cli/usage.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { ExportError } from './export/csv-export.ts';
+import { StructuralError } from './ingest/csv-table.ts';
+import { ImportSourceError } from './ingest/sources.ts';
+import { StoreLockedError } from './store/lock.ts';
 
-const USAGE = 'usage: hearth serve';
-
-function main(argv: string[]): void {
-  const [command] = argv;
-  if (command === 'serve') {
-    const port = Number(process.env.PORT ?? 8080);
-    serve({ fetch: createApp().fetch, port }, (info) => {
-      console.log(`hearth listening on :${info.port}`);
-    });
-    return;
-  }
-  console.error(command ? `unknown command: ${command}\n${USAGE}` : USAGE);
-  process.exitCode = 2;
+interface Command {
+  readonly usage: string;
+  run(args: string[], config: Config): Promise<number>;
 }
 
-main(process.argv.slice(2));
+const COMMANDS: Readonly<Record<string, Command>> = {
+  serve: { usage: serveUsage, run: serveCommand },
+  import: { usage: importUsage, run: (args, config) => importCommand(args, config) },
+  validate: { usage: validateUsage, run: (args, config) => importCommand(args, config, true) },
+  export: { usage: exportUsage, run: exportCommand },
+};
+
+const usage = () =>
+  `usage:\n${Object.values(COMMANDS)
+    .map((c) => `  ${c.usage}`)
+    .join('\n')}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    console.error(name && name !== '--help' ? `unknown command: ${name}\n${usage()}` : usage());
+    return name === '--help' ? ExitCode.Ok : ExitCode.Usage;
+  }
+  try {
+    return await command.run(args, loadConfig());
+  } catch (error) {
+    return reportFailure(error);
+  }
+}
+
+function reportFailure(error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  if (
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
+    console.error(`hearth: ${message}`);
+    return ExitCode.Usage;
+  }
+  if (
+    error instanceof StructuralError ||
+    error instanceof ImportSourceError ||
+    error instanceof StoreLockedError ||
+    error instanceof ExportError
+  ) {
+    console.error(`hearth: ${message}`);
+    return ExitCode.Unusable;
+  }
+  throw error;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -88,3 +88,6 @@ export function fieldIndex(spec: TableSpec, column: string): number {
   if (index < 0) throw new Error(`${spec.name} has no column ${column}`);
   return index;
 }
+
+/** Columns that identify a person: never in logs or URLs, redacted in reports. */
+export const PII_COLUMNS: ReadonlySet<string> = new Set(['FirstName', 'MiddleName', 'LastName', 'NameSuffix', 'SSN', 'DOB']);

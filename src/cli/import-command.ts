@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.ts';
+import { importHmisCsv } from '../ingest/import.ts';
+import { formatReport } from '../ingest/report.ts';
+import { RecordStore } from '../store/record-store.ts';
+import { progressReporter } from './progress.ts';
+import { ExitCode, UsageError } from './usage.ts';
+
+export const importUsage =
+  'hearth import <folder|file.zip> [--source ID] [--skip-invalid-rows] [--report out.json] [--quiet]';
+export const validateUsage = 'hearth validate <folder|file.zip> [--source ID] [--report out.json]';
+
+/** `hearth import` commits; `hearth validate` runs the same checks against the stored data and commits nothing. */
+export async function importCommand(args: string[], config: Config, dryRun = false): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      source: { type: 'string' },
+      'skip-invalid-rows': { type: 'boolean' },
+      report: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+  });
+  const [location, ...extra] = positionals;
+  if (!location || extra.length > 0) throw new UsageError(dryRun ? validateUsage : importUsage);
+  const store = await RecordStore.open({ dir: config.dataDir, readOnly: dryRun });
+  const progress = values.quiet ? { update() {}, done() {} } : progressReporter();
+  try {
+    const report = await importHmisCsv(store, location, {
+      source: values.source,
+      skipInvalidRows: values['skip-invalid-rows'],
+      dryRun,
+      onProgress: progress.update,
+    });
+    progress.done();
+    if (values.report) fs.writeFileSync(values.report, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(formatReport(report));
+    return report.errors.length > 0 ? ExitCode.InvalidData : ExitCode.Ok;
+  } finally {
+    progress.done();
+    await store.close();
+  }
+}

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp } from '../api/app.ts';
+import type { Config } from '../config.ts';
+import { importHmisCsv } from '../ingest/import.ts';
+import { formatReport } from '../ingest/report.ts';
+import { RecordStore } from '../store/record-store.ts';
+import { ExitCode, UsageError } from './usage.ts';
+
+export const serveUsage = 'hearth serve   (PORT, HEARTH_DATA_DIR, HEARTH_BASE_IRI from the environment)';
+
+/** The synthetic demo export shipped with Hearth (no real person in it). */
+export const DEMO_DATA_DIR = fileURLToPath(new URL('../../demo/fy2026', import.meta.url));
+
+export async function serveCommand(args: string[], config: Config): Promise<number> {
+  if (args.length > 0) throw new UsageError(serveUsage);
+  const store = await RecordStore.open({ dir: config.dataDir });
+  if (store.state.size === 0) {
+    const report = await importHmisCsv(store, DEMO_DATA_DIR);
+    console.log(`empty store: loaded the synthetic demo data set\n${formatReport(report)}`);
+  }
+  const server = serve({ fetch: createApp({ store, config }).fetch, port: config.port }, (info) => {
+    console.log(`hearth listening on :${info.port} (data in ${config.dataDir})`);
+  });
+  await new Promise<void>((resolve) => {
+    const stop = () => server.close(() => resolve());
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await store.close();
+  return ExitCode.Ok;
+}
