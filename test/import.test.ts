@@ -55,7 +55,7 @@ describe('import of an HMIS CSV export', () => {
 
   it('applies nothing when any row is invalid, and reports file, row, column, value and rule', async () => {
     const tables = demoTables();
-    setCell(tables, 'Client', 2, 'VeteranStatus', '7'); // not a code of list 1.8
+    setCell(tables, 'Client', 2, 'NameDataQuality', 'one'); // not an integer
     setCell(tables, 'Enrollment', 0, 'EntryDate', '2024-02-30'); // no such day
     setCell(tables, 'Client', 3, 'DOB', 'yesterday');
     const store = await openStore();
@@ -66,9 +66,9 @@ describe('import of an HMIS CSV export', () => {
       expect.objectContaining({
         file: 'Client.csv',
         row: 4,
-        column: 'VeteranStatus',
-        value: '7',
-        rule: 'codeList',
+        column: 'NameDataQuality',
+        value: 'one',
+        rule: 'type',
       }),
     );
     expect(report.errors).toContainEqual(
@@ -80,17 +80,42 @@ describe('import of an HMIS CSV export', () => {
     expect(JSON.stringify(report)).not.toContain('yesterday');
   });
 
+  it('keeps rows with unknown codes as data-quality findings, and rejects them with strict', async () => {
+    const tables = demoTables();
+    setCell(tables, 'Client', 2, 'VeteranStatus', '7'); // not a code of list 1.8
+    const store = await openStore();
+    const report = await importHmisCsv(store, writeExport(tables));
+    expect(report.errors).toEqual([]);
+    expect(report.applied).toBe(true);
+    expect(report.dataQuality).toEqual([
+      expect.objectContaining({
+        file: 'Client.csv',
+        row: 4,
+        column: 'VeteranStatus',
+        value: '7',
+        rule: 'codeList',
+      }),
+    ]);
+    const strict = await importHmisCsv(await openStore(), writeExport(tables), { strict: true });
+    expect(strict.applied).toBe(false);
+    expect(strict.errors[0]).toMatchObject({ row: 4, column: 'VeteranStatus', rule: 'codeList' });
+    expect(strict.errors.slice(1).every((e) => e.rule === 'parentRejected')).toBe(true);
+  });
+
   it('with skipInvalidRows applies the valid rows and skips the children of skipped rows', async () => {
     const tables = demoTables();
     const enrollmentId = cell(tables, 'Enrollment', 0, 'EnrollmentID');
-    setCell(tables, 'Enrollment', 0, 'RelationshipToHoH', '42');
+    setCell(tables, 'Enrollment', 0, 'RelationshipToHoH', 'x');
     const store = await openStore();
     const report = await importHmisCsv(store, writeExport(tables), { skipInvalidRows: true });
     expect(report.applied).toBe(true);
     const source = store.state.source(report.source);
     expect(source?.get('Enrollment', enrollmentId)).toBeUndefined();
-    const orphans = report.errors.filter((e) => e.rule === 'reference' && e.value === enrollmentId);
+    const orphans = report.errors.filter((e) => e.rule === 'parentRejected' && e.value === enrollmentId);
     expect(orphans.length).toBeGreaterThan(0);
+    expect(orphans[0]?.message).toBe(
+      `EnrollmentID ${enrollmentId} links to Enrollment.csv row 2, which was rejected`,
+    );
     expect(source?.childKeys('Disabilities', 'EnrollmentID', enrollmentId).size).toBe(0);
     expect(source?.get('Client', cell(tables, 'Client', 0, 'PersonalID'))).toBeDefined();
   });

@@ -8,8 +8,8 @@ import { progressReporter } from './progress.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 export const importUsage =
-  'hearth import <folder|file.zip> [--source ID] [--skip-invalid-rows] [--report out.json] [--quiet]';
-export const validateUsage = 'hearth validate <folder|file.zip> [--source ID] [--report out.json]';
+  'hearth import <folder|file.zip> [--source ID] [--skip-invalid-rows] [--strict] [--report out.json] [--quiet]';
+export const validateUsage = 'hearth validate <folder|file.zip> [--source ID] [--strict] [--report out.json]';
 
 /** `hearth import` commits; `hearth validate` runs the same checks against the stored data and commits nothing. */
 export async function importCommand(args: string[], config: Config, dryRun = false): Promise<number> {
@@ -19,6 +19,7 @@ export async function importCommand(args: string[], config: Config, dryRun = fal
     options: {
       source: { type: 'string' },
       'skip-invalid-rows': { type: 'boolean' },
+      strict: { type: 'boolean' },
       report: { type: 'string' },
       quiet: { type: 'boolean' },
     },
@@ -31,6 +32,7 @@ export async function importCommand(args: string[], config: Config, dryRun = fal
     const report = await importHmisCsv(store, location, {
       source: values.source,
       skipInvalidRows: values['skip-invalid-rows'],
+      strict: values.strict,
       dryRun,
       onProgress: progress.update,
     });

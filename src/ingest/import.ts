@@ -13,6 +13,7 @@ import type { Operation } from '../store/operations.ts';
 import type { Row } from '../store/record-state.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import { validateRow } from '../validate/row.ts';
+import { severityOf } from '../validate/severity.ts';
 import { readTable, StructuralError } from './csv-table.ts';
 import { excerpt, type FileSummary, type ImportIssue, type ImportReport } from './report.ts';
 import { type ImportSource, openImportSource } from './sources.ts';
@@ -21,6 +22,8 @@ export interface ImportOptions {
   /** The data source id (graph); default: from Export.csv's SourceID, else SourceName. */
   readonly source?: string;
   readonly skipInvalidRows?: boolean;
+  /** Treat code-list and cross-field rule violations as errors too (see validate/severity.ts). */
+  readonly strict?: boolean;
   /** Validate and report only; never commit. */
   readonly dryRun?: boolean;
   readonly onProgress?: (file: string, rows: number) => void;
@@ -32,6 +35,15 @@ interface Accepted {
 }
 
 type Incoming = Map<string, Map<string, Accepted>>;
+
+/** What reading the files produced: rows to apply, rows rejected (key → line), and findings. */
+interface ReadState {
+  readonly incoming: Incoming;
+  readonly rejected: Map<string, Map<string, number>>;
+  readonly errors: ImportIssue[];
+  readonly dataQuality: ImportIssue[];
+  readonly warnings: string[];
+}
 
 const DIRECTIVE_FULL = '2';
 
@@ -45,16 +57,27 @@ export async function importHmisCsv(
   try {
     const missing = TABLES.filter((spec) => !input.files.has(spec.file.toLowerCase())).map((s) => s.file);
     if (missing.length > 0) throw new StructuralError(`${input.description} lacks ${missing.join(', ')}`);
-    const errors: ImportIssue[] = [];
-    const warnings: string[] = [];
+    const read: ReadState = {
+      incoming: new Map(),
+      rejected: new Map(),
+      errors: [],
+      dataQuality: [],
+      warnings: [],
+    };
     const files: FileSummary[] = [];
-    const incoming: Incoming = new Map();
-    for (const spec of TABLES) {
-      files.push(await readFile(input, spec, incoming, errors, warnings, options));
-    }
+    for (const spec of TABLES) files.push(await readFile(input, spec, read, options));
+    const { incoming, errors, dataQuality, warnings } = read;
     const exportInfo = describeExport(incoming.get('Export') ?? new Map(), options.source);
-    checkReferences(store, exportInfo, incoming, errors, files, options.skipInvalidRows === true);
-    const report: ImportReport = { ...exportInfo, applied: false, files, errors, warnings, durationMs: 0 };
+    checkReferences(store, exportInfo, read, files, options.skipInvalidRows === true);
+    const report: ImportReport = {
+      ...exportInfo,
+      applied: false,
+      files,
+      errors,
+      dataQuality,
+      warnings,
+      durationMs: 0,
+    };
     const mayApply = errors.length === 0 || options.skipInvalidRows === true;
     if (mayApply && !options.dryRun) {
       const operations = planOperations(store, exportInfo, incoming, files);
@@ -71,9 +94,7 @@ export async function importHmisCsv(
 async function readFile(
   input: ImportSource,
   spec: TableSpec,
-  incoming: Incoming,
-  errors: ImportIssue[],
-  warnings: string[],
+  found: ReadState,
   options: ImportOptions,
 ): Promise<FileSummary> {
   const summary: FileSummary = {
@@ -85,12 +106,16 @@ async function readFile(
     deleted: 0,
   };
   const accepted = new Map<string, Accepted>();
-  incoming.set(spec.name, accepted);
+  const invalidKeys = new Map<string, number>();
+  found.incoming.set(spec.name, accepted);
+  found.rejected.set(spec.name, invalidKeys);
   const file = input.files.get(spec.file.toLowerCase());
   if (!file) throw new StructuralError(`${spec.file} is missing`);
   const keyIndex = fieldIndex(spec, spec.key);
   const stream = await file.open();
-  for await (const { line, row } of readTable(spec, stream, (plan) => warnings.push(...plan.warnings))) {
+  for await (const { line, row } of readTable(spec, stream, (plan) =>
+    found.warnings.push(...plan.warnings),
+  )) {
     summary.rows++;
     if (summary.rows % 10_000 === 0) options.onProgress?.(spec.file, summary.rows);
     const violations = validateRow(spec, row);
@@ -104,9 +129,15 @@ async function readFile(
         message: `${spec.key} ${excerpt(key)} already appears on line ${duplicate.line}`,
       });
     }
-    if (violations.length > 0) {
+    let invalid = false;
+    for (const v of violations) {
+      const severity = severityOf(v.rule, options.strict === true);
+      (severity === 'error' ? found.errors : found.dataQuality).push(issue(spec.file, line, v));
+      invalid ||= severity === 'error';
+    }
+    if (invalid) {
       summary.invalid++;
-      for (const v of violations) errors.push(issue(spec.file, line, v));
+      invalidKeys.set(key, line);
       continue;
     }
     accepted.set(key, { line, row });
@@ -164,8 +195,7 @@ function describeExport(rows: Map<string, Accepted>, sourceOption: string | unde
 function checkReferences(
   store: RecordStore,
   info: ExportInfo,
-  incoming: Incoming,
-  errors: ImportIssue[],
+  { incoming, rejected, errors }: ReadState,
   files: FileSummary[],
   skipInvalidRows: boolean,
 ): void {
@@ -195,16 +225,18 @@ function checkReferences(
       if (broken.length === 0) continue;
       for (const c of broken) {
         const value = row[c.index] ?? '';
-        const message = `${c.column} ${excerpt(value)} matches no record in ${c.table}.csv`;
-        errors.push({
-          file: spec.file,
-          row: line,
-          column: c.column,
-          value: excerpt(value),
-          rule: 'reference',
-          message,
-        });
+        const parentLine = rejected.get(c.table)?.get(value);
+        // Name the root cause: a link to a row that was itself rejected is not a dangling link.
+        const [rule, message] =
+          parentLine === undefined
+            ? ['reference', `${c.column} ${excerpt(value)} matches no record in ${c.table}.csv`]
+            : [
+                'parentRejected',
+                `${c.column} ${excerpt(value)} links to ${c.table}.csv row ${parentLine}, which was rejected`,
+              ];
+        errors.push({ file: spec.file, row: line, column: c.column, value: excerpt(value), rule, message });
       }
+      rejected.get(spec.name)?.set(key, line);
       summary.invalid++;
       if (skipInvalidRows) rows.delete(key);
     }

@@ -28,6 +28,8 @@ export interface ImportReport {
   txId?: number;
   readonly files: FileSummary[];
   readonly errors: ImportIssue[];
+  /** Rows applied with values that break an FY2026 list or rule (see validate/severity.ts). */
+  readonly dataQuality: ImportIssue[];
   readonly warnings: string[];
   durationMs: number;
 }
@@ -56,4 +58,13 @@ export function formatReport(report: ImportReport, maxErrors = 50): string {
     `${report.errors.length} errors, ${report.warnings.length} warnings, ${(report.durationMs / 1000).toFixed(1)} s`,
   );
   return lines.join('\n');
+}
+
+function groupFindings(issues: readonly ImportIssue[]): Map<string, ImportIssue[]> {
+  const groups = new Map<string, ImportIssue[]>();
+  for (const issue of issues) {
+    const kind = `${issue.file} ${issue.column} [${issue.rule}]`;
+    groups.set(kind, [...(groups.get(kind) ?? []), issue]);
+  }
+  return groups;
 }

@@ -3,6 +3,7 @@
  * `fy2026/code-lists.ts`), the ontology mapping (`fy2026/tables.ts`) and the rules.
  */
 import { CODE_LIST_ROWS } from './fy2026/code-lists.ts';
+import { NULLABLE_CORRECTIONS } from './fy2026/corrections.ts';
 import { FIELD_ROWS, type FieldRow } from './fy2026/fields.ts';
 import { HEARTH_PROPERTIES, PROPERTY_ALIASES, TABLE_MAPPINGS } from './fy2026/tables.ts';
 import { HEARTH, HMIS } from './namespaces.ts';
@@ -26,7 +27,8 @@ export function propertyIri(column: string): string {
   return HMIS + (PROPERTY_ALIASES[column] ?? column);
 }
 
-function fieldSpec([name, type, list, nullable, elements]: FieldRow): FieldSpec {
+function fieldSpec(table: string, [name, type, list, specNullable, elements]: FieldRow): FieldSpec {
+  const nullable = specNullable || NULLABLE_CORRECTIONS.some((c) => c.table === table && c.field === name);
   const mode = list === '' ? null : list === 'conditional' || list === 'local' ? list : 'fixed';
   return {
     name,
@@ -50,7 +52,7 @@ function tableSpec(name: string): TableSpec {
     segment: mapping.segment,
     classes: mapping.classes.map((local) => HMIS + local),
     links: mapping.links.map((link) => ({ ...link, properties: link.properties.map((p) => HMIS + p) })),
-    fields: rows.map(fieldSpec),
+    fields: rows.map((row) => fieldSpec(name, row)),
   };
 }
 
@@ -90,4 +92,11 @@ export function fieldIndex(spec: TableSpec, column: string): number {
 }
 
 /** Columns that identify a person: never in logs or URLs, redacted in reports. */
-export const PII_COLUMNS: ReadonlySet<string> = new Set(['FirstName', 'MiddleName', 'LastName', 'NameSuffix', 'SSN', 'DOB']);
+export const PII_COLUMNS: ReadonlySet<string> = new Set([
+  'FirstName',
+  'MiddleName',
+  'LastName',
+  'NameSuffix',
+  'SSN',
+  'DOB',
+]);

@@ -157,6 +157,8 @@ export const RULES: readonly Rule[] = [
 
   // Enrollment. HUD's EnrollmentCoC regex `(0-9){3}` is a typo for the CoC code pattern.
   pattern('Enrollment', 'EnrollmentCoC', COC_CODE),
+  // Not a Note: 3.16 is collected for heads of household only (see NULLABLE_CORRECTIONS).
+  ...requiredWhen('Enrollment', ['EnrollmentCoC'], is('RelationshipToHoH', '1')),
   notInList('Enrollment', 'LivingSituation', [
     '312',
     '313',
