@@ -8,11 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecordStore } from '../src/store/record-store.ts';
+import { demoTables, removeTempDirs, writeExport } from './helpers/exports.ts';
 
 const child = new URL('./fixtures/crash-child.ts', import.meta.url).pathname;
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 interface Child {
@@ -75,5 +77,37 @@ describe('crash durability (SIGKILL)', () => {
       expect(clients?.has(`${last + 1}-0`)).toBe(false);
       await store.close();
     }
+  }, 120_000);
+
+  it('keeps an import all or nothing when killed while it writes', async () => {
+    const exportDir = writeExport(demoTables(1500));
+    const expected = fs
+      .readdirSync(exportDir)
+      .reduce(
+        (n, f) => n + fs.readFileSync(path.join(exportDir, f), 'utf8').trimEnd().split('\n').length - 1,
+        0,
+      );
+    const outcomes = new Set<string>();
+    for (const killAt of ['reading', 'writing']) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-crash-'));
+      dirs.push(dir);
+      const wal = path.join(dir, 'wal.jsonl');
+      const importer = startChild(['import', dir, exportDir]);
+      // 'reading': as soon as the child is up; 'writing': once the transaction is reaching the log.
+      await until(importer, () =>
+        killAt === 'reading'
+          ? importer.acks.includes('ready')
+          : fs.existsSync(wal) && fs.statSync(wal).size > 0,
+      );
+      importer.process.kill('SIGKILL');
+      await importer.exited;
+      const store = await RecordStore.open({ dir });
+      const size = store.state.size;
+      await store.close();
+      expect([0, expected]).toContain(size);
+      outcomes.add(`${killAt}:${size === 0 ? 'none' : 'all'}`);
+      if (importer.acks.some((l) => l.startsWith('ack'))) expect(size).toBe(expected);
+    }
+    expect(outcomes.has('reading:none')).toBe(true);
   }, 120_000);
 });
