@@ -39,12 +39,12 @@ function convertFields(): string {
   const lines = [...tables].map(([table, fields]) => {
     const rows = [...fields.entries()].map(([name, { row, elements }]) => {
       const nullable = row.Null.toUpperCase() === 'Y';
-      const cells = [name, row.Type, listColumn(row.List), nullable, elements.join(' ')];
+      const cells = [name, row.Type, listColumn(row.List), nullable, elements.join('; ')];
       return `    ${JSON.stringify(cells).replace(/"/g, "'").replace(/,/g, ', ')},`;
     });
     return `  ${table}: [\n${rows.join('\n')}\n  ],`;
   });
-  return `${header()}/** Per table: [column, HUD type, code list | 'conditional' | 'local' | '', nullable, data elements]. */
+  return `${header()}/** Per table: [column, HUD type, code list | 'conditional' | 'local' | '', nullable, data elements ('; '-separated)]. */
 export type FieldRow = readonly [string, string, string, boolean, string];
 
 export const FIELD_ROWS: Readonly<Record<string, readonly FieldRow[]>> = {

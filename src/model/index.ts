@@ -32,7 +32,7 @@ function fieldSpec(table: string, [name, type, list, specNullable, elements]: Fi
   const mode = list === '' ? null : list === 'conditional' || list === 'local' ? list : 'fixed';
   return {
     name,
-    dataElements: elements ? elements.split(' ') : [],
+    dataElements: elements ? elements.split('; ') : [],
     type: parseFieldType(type),
     nullable,
     codeList: mode === 'fixed' ? list : null,

@@ -1,0 +1,120 @@
+/** The real CLI, as users run it: `node bin/hearth.mjs …` in child processes. */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from './helpers/exports.ts';
+
+const BIN = new URL('../bin/hearth.mjs', import.meta.url).pathname;
+const DEMO = new URL('../demo/fy2026', import.meta.url).pathname;
+const servers: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const server of servers.splice(0)) server.kill('SIGKILL');
+  removeTempDirs();
+});
+
+function hearth(args: string[], dataDir: string) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, HEARTH_DATA_DIR: dataDir, CI: '1' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('hearth CLI', () => {
+  it('imports, validates and exports with HEARTH_DATA_DIR', () => {
+    const data = tempDir();
+    const imported = hearth(['import', DEMO], data);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/source xx-500 \(full refresh\): applied as transaction 1/);
+    expect(imported.stdout).toMatch(/Client\.csv\s+80 rows\s+80 applied/);
+    expect(fs.existsSync(path.join(data, 'wal.jsonl'))).toBe(true);
+
+    const out = path.join(tempDir(), 'out');
+    const exported = hearth(['export', '--format', 'csv', '--out', out], data);
+    expect(exported.code).toBe(0);
+    for (const file of fs.readdirSync(DEMO)) {
+      expect(fs.readFileSync(path.join(out, file), 'utf8'), file).toBe(
+        fs.readFileSync(path.join(DEMO, file), 'utf8'),
+      );
+    }
+    const validated = hearth(['validate', out], data);
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toMatch(/NOTHING APPLIED/); // validate never commits
+  });
+
+  it('writes a JSON report and exits 1 when rows are invalid', () => {
+    const exportDir = tempDir();
+    fs.cpSync(DEMO, exportDir, { recursive: true });
+    const clients = path.join(exportDir, 'Client.csv');
+    const lines = fs.readFileSync(clients, 'utf8').split('\n');
+    lines[1] = (lines[1] ?? '').replace(
+      /^([^,]*),[^,]*,/,
+      `$1,${'<script>alert(1)</script>'.padEnd(80, 'x')},`,
+    );
+    fs.writeFileSync(clients, lines.join('\n'));
+    const reportFile = path.join(tempDir(), 'report.json');
+    const result = hearth(['import', exportDir, '--report', reportFile], tempDir());
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/NOTHING APPLIED/);
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    expect(report.errors[0]).toMatchObject({
+      file: 'Client.csv',
+      row: 2,
+      column: 'FirstName',
+      value: '[redacted]',
+    });
+    expect(result.stdout).not.toContain('<script>');
+  });
+
+  it('explains usage, unknown commands, bad paths and bad options', () => {
+    const data = tempDir();
+    expect(hearth([], data).code).toBe(2);
+    expect(hearth(['frobnicate'], data).stderr).toMatch(/unknown command: frobnicate/);
+    expect(hearth(['import'], data).code).toBe(2);
+    expect(hearth(['import', DEMO, '--bogus'], data).code).toBe(2);
+    const missing = hearth(['import', '/no/such/export.zip'], data);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/does not exist/);
+    const noData = hearth(['export', '--out', path.join(data, 'x')], tempDir());
+    expect(noData.stderr).toMatch(/holds no data/);
+    expect(hearth(['export', '--format', 'xml', '--out', 'x'], data).stderr).toMatch(/not supported yet/);
+  });
+
+  it('serves on PORT, loads the demo data into an empty store, and refuses a second writer', async () => {
+    const data = tempDir();
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const server = spawn(process.execPath, [BIN, 'serve'], {
+      env: { ...process.env, HEARTH_DATA_DIR: data, PORT: String(port), CI: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    servers.push(server);
+    let output = '';
+    server.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const deadline = Date.now() + 60_000;
+    while (!output.includes('listening')) {
+      if (Date.now() > deadline || server.exitCode !== null)
+        throw new Error(`server did not start: ${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(output).toMatch(/loaded the synthetic demo data set/);
+    const health = await (await fetch(`http://localhost:${port}/healthz`)).json();
+    expect(health).toMatchObject({ status: 'ok', transaction: 1 });
+    expect(health.records).toBeGreaterThan(1000);
+
+    const second = hearth(['import', DEMO], data);
+    expect(second.code).toBe(3);
+    expect(second.stderr).toMatch(/in use by another Hearth process \(pid \d+\)/);
+    const reader = hearth(['export', '--out', path.join(tempDir(), 'copy.zip')], data);
+    expect(reader.code).toBe(0);
+
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    expect(fs.existsSync(path.join(data, 'LOCK'))).toBe(false);
+  }, 120_000);
+});
