@@ -11,6 +11,7 @@ import { ExportError } from './export/csv-export.ts';
 import { StructuralError } from './ingest/csv-table.ts';
 import { ImportSourceError } from './ingest/sources.ts';
 import { StoreLockedError } from './store/lock.ts';
+import { CapacityError } from './store/record-store.ts';
 
 interface Command {
   readonly usage: string;
@@ -57,6 +58,7 @@ function reportFailure(error: unknown): number {
     error instanceof StructuralError ||
     error instanceof ImportSourceError ||
     error instanceof StoreLockedError ||
+    error instanceof CapacityError ||
     error instanceof ExportError
   ) {
     console.error(`hearth: ${message}`);

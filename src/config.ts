@@ -7,6 +7,8 @@ export interface Config {
   /** HEARTH_BASE_IRI: the prefix of record IRIs, default `http://localhost:{PORT}/id`. */
   readonly baseIri: string;
   readonly port: number;
+  /** HEARTH_MAX_QUADS: the embedded store's ceiling (default DEFAULT_MAX_QUADS). */
+  readonly maxQuads: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -23,5 +25,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `HEARTH_BASE_IRI must be an http(s) IRI without spaces or <>"{}|\\^\`, got ${baseIri}`,
     );
   }
-  return { dataDir: path.resolve(env.HEARTH_DATA_DIR ?? 'data'), baseIri, port };
+  const maxQuads = env.HEARTH_MAX_QUADS === undefined ? undefined : Number(env.HEARTH_MAX_QUADS);
+  if (maxQuads !== undefined && !(Number.isSafeInteger(maxQuads) && maxQuads > 0)) {
+    throw new ConfigError(`HEARTH_MAX_QUADS must be a positive integer, got ${env.HEARTH_MAX_QUADS}`);
+  }
+  return { dataDir: path.resolve(env.HEARTH_DATA_DIR ?? 'data'), baseIri, port, maxQuads };
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { table } from '../src/model/index.ts';
 import { StoreLockedError } from '../src/store/lock.ts';
 import type { Operation } from '../src/store/operations.ts';
-import { RecordStore } from '../src/store/record-store.ts';
+import { CapacityError, RecordStore } from '../src/store/record-store.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -160,5 +160,29 @@ describe('RecordStore', () => {
     const takeover = await RecordStore.open({ dir });
     await takeover.close();
     await writer.close();
+  });
+
+  it('counts quads and refuses a commit past its ceiling, writing nothing', async () => {
+    const dir = tempDir();
+    const store = await RecordStore.open({ dir, maxQuads: 12 });
+    await store.commit([put(clientRow('1')), put(clientRow('2'))]); // 3 quads each: type, ID, name
+    expect(store.state.quads).toBe(6);
+    await store.commit([put(enrollmentRow('e1', '1'), 'Enrollment')]); // type, 2 cells, 1 link
+    expect(store.state.quads).toBe(10);
+    await expect(store.commit([put(clientRow('3'))])).rejects.toBeInstanceOf(CapacityError);
+    await expect(store.commit([put(clientRow('3'))])).rejects.toThrow(/13 RDF quads; its ceiling is 12/);
+    expect(store.state.quads).toBe(10);
+    // Shrinking is always allowed, also when above a lowered ceiling.
+    await store.commit([
+      { op: 'remove', source: 'demo', table: 'Client', key: '2' },
+      put(clientRow('1', '')),
+    ]);
+    expect(store.state.quads).toBe(6);
+    await store.commit([{ op: 'dropSource', source: 'demo' }, put(clientRow('9'))]);
+    expect(store.state.quads).toBe(3);
+    await store.close();
+    const reopened = await RecordStore.open({ dir });
+    expect(reopened.state.quads).toBe(3);
+    await reopened.close();
   });
 });

@@ -26,7 +26,7 @@ export async function importCommand(args: string[], config: Config, dryRun = fal
   });
   const [location, ...extra] = positionals;
   if (!location || extra.length > 0) throw new UsageError(dryRun ? validateUsage : importUsage);
-  const store = await RecordStore.open({ dir: config.dataDir, readOnly: dryRun });
+  const store = await RecordStore.open({ dir: config.dataDir, readOnly: dryRun, maxQuads: config.maxQuads });
   const progress = values.quiet ? { update() {}, done() {} } : progressReporter();
   try {
     const report = await importHmisCsv(store, location, {

@@ -14,7 +14,7 @@ export const DEMO_DATA_DIR = fileURLToPath(new URL('../../demo/fy2026', import.m
 
 export async function serveCommand(args: string[], config: Config): Promise<number> {
   if (args.length > 0) throw new UsageError(serveUsage);
-  const store = await RecordStore.open({ dir: config.dataDir });
+  const store = await RecordStore.open({ dir: config.dataDir, maxQuads: config.maxQuads });
   if (store.state.size === 0) {
     const report = await importHmisCsv(store, DEMO_DATA_DIR);
     console.log(`empty store: loaded the synthetic demo data set\n${formatReport(report)}`);

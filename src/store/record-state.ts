@@ -17,6 +17,14 @@ interface TableState {
 
 const linkFields = (spec: TableSpec) => [...new Set(spec.links.map((link) => link.field))];
 
+/** How many RDF quads a row becomes (see rdf/record-quads.ts): types, non-empty cells, links. */
+export function quadCount(spec: TableSpec, row: Row): number {
+  let count = spec.classes.length;
+  for (const value of row) if (value) count++;
+  for (const link of spec.links) if (row[fieldIndex(spec, link.field)]) count += link.properties.length;
+  return count;
+}
+
 function emptyTable(spec: TableSpec): TableState {
   return {
     spec,
@@ -29,6 +37,8 @@ function emptyTable(spec: TableSpec): TableState {
 }
 
 export class SourceState {
+  /** Quads this source's records make, kept current so capacity checks cost nothing. */
+  quads = 0;
   readonly tables = new Map<string, TableState>(TABLES.map((spec) => [spec.name, emptyTable(spec)]));
 
   table(name: string): TableState {
@@ -50,8 +60,12 @@ export class SourceState {
     const state = this.table(table);
     const key = row[state.keyIndex] ?? '';
     const previous = state.rows.get(key);
-    if (previous) this.unindex(state, key, previous);
+    if (previous) {
+      this.unindex(state, key, previous);
+      this.quads -= quadCount(state.spec, previous);
+    }
     state.rows.set(key, row);
+    this.quads += quadCount(state.spec, row);
     for (const { column, byParent } of state.children.values()) {
       const parent = row[column];
       if (!parent) continue;
@@ -66,6 +80,7 @@ export class SourceState {
     const previous = state.rows.get(key);
     if (!previous) return;
     this.unindex(state, key, previous);
+    this.quads -= quadCount(state.spec, previous);
     state.rows.delete(key);
   }
 
@@ -124,6 +139,33 @@ export class RecordState {
   get size(): number {
     let total = 0;
     for (const source of this.sources.values()) total += source.size;
+    return total;
+  }
+
+  get quads(): number {
+    let total = 0;
+    for (const source of this.sources.values()) total += source.quads;
+    return total;
+  }
+
+  /** The quad count after `operations`, without applying them. */
+  quadsAfter(operations: readonly Operation[]): number {
+    let total = this.quads;
+    const dropped = new Set<string>();
+    for (const operation of operations) {
+      if (operation.op === 'dropSource') {
+        if (!dropped.has(operation.source)) total -= this.sources.get(operation.source)?.quads ?? 0;
+        dropped.add(operation.source);
+        continue;
+      }
+      const spec = findTable(operation.table);
+      const current = dropped.has(operation.source) ? undefined : this.sources.get(operation.source);
+      if (!spec) continue;
+      const key = operation.op === 'put' ? (operation.row[fieldIndex(spec, spec.key)] ?? '') : operation.key;
+      const previous = current?.get(operation.table, key);
+      if (previous) total -= quadCount(spec, previous);
+      if (operation.op === 'put') total += quadCount(spec, operation.row);
+    }
     return total;
   }
 }

@@ -21,6 +21,19 @@ export interface RecordStoreOptions {
   readonly readOnly?: boolean;
   /** Compact once the log is larger than this many bytes (and than half the snapshot). */
   readonly compactAfterBytes?: number;
+  /** Refuse commits that would make the data larger than this many RDF quads (see CapacityError). */
+  readonly maxQuads?: number;
+}
+
+/**
+ * The embedded store's ceiling, measured: Oxigraph's WASM build (the SPARQL index) crashed at its
+ * 4 GiB memory limit near 15 M quads on this machine. Refusing at 10 M keeps a margin (the LSA
+ * sample makes 3.4 M). Past one CoC, use a SPARQL server backend (README: "Scale").
+ */
+export const DEFAULT_MAX_QUADS = 10_000_000;
+
+export class CapacityError extends Error {
+  override name = 'CapacityError';
 }
 
 export type CommitListener = (operations: readonly Operation[], txId: number) => void | Promise<void>;
@@ -114,6 +127,15 @@ export class RecordStore {
     if (!this.log) throw new Error('the store is closed or was opened read-only');
     if (operations.length === 0) return this.lastTxId;
     for (const operation of operations) checkOperation(operation, (name) => findTable(name)?.fields.length);
+    const limit = this.options.maxQuads ?? DEFAULT_MAX_QUADS;
+    const after = this.state.quadsAfter(operations);
+    if (after > limit && after > this.state.quads) {
+      throw new CapacityError(
+        `this change would bring the embedded store to ${after.toLocaleString('en-US')} RDF quads; its ceiling ` +
+          `is ${limit.toLocaleString('en-US')} (HEARTH_MAX_QUADS). Nothing was written. For more data, use a ` +
+          'SPARQL server backend (see README, "Scale").',
+      );
+    }
     const txId = this.lastTxId + 1;
     this.logBytes += await appendTransaction(this.log, txId, operations, operations.length);
     for (const operation of operations) this.state.apply(operation);
