@@ -186,3 +186,36 @@ describe('RecordStore', () => {
     await reopened.close();
   });
 });
+
+describe('clientRecord', () => {
+  it('gathers a client, its enrollments and every record under them', async () => {
+    const { clientRecord } = await import('../src/store/client-record.ts');
+    const store = await RecordStore.open({ dir: tempDir() });
+    const exit = table('Exit').fields.map(
+      (f) => ({ ExitID: 'x1', EnrollmentID: 'e1', PersonalID: 'c1' })[f.name] ?? '',
+    );
+    const assessment = table('Assessment').fields.map(
+      (f) => ({ AssessmentID: 'a1', EnrollmentID: 'e1', PersonalID: 'c1' })[f.name] ?? '',
+    );
+    const question = table('AssessmentQuestions').fields.map(
+      (f) => ({ AssessmentQuestionID: 'q1', AssessmentID: 'a1' })[f.name] ?? '',
+    );
+    await store.commit([
+      put(clientRow('c1')),
+      put(enrollmentRow('e1', 'c1'), 'Enrollment'),
+      put(enrollmentRow('e2', 'c1'), 'Enrollment'),
+      put(enrollmentRow('e3', 'other'), 'Enrollment'),
+      put(exit, 'Exit'),
+      put(assessment, 'Assessment'),
+      put(question, 'AssessmentQuestions'),
+    ]);
+    const record = clientRecord(store.state.source('demo') as never, 'c1');
+    expect(record?.client[0]).toBe('c1');
+    expect(record?.enrollments.map((e) => e.enrollment[0])).toEqual(['e1', 'e2']);
+    const first = record?.enrollments[0]?.records;
+    expect([...(first?.keys() ?? [])]).toEqual(['Exit', 'Assessment', 'AssessmentQuestions']);
+    expect(record?.enrollments[1]?.records.size).toBe(0);
+    expect(clientRecord(store.state.source('demo') as never, 'nobody')).toBeUndefined();
+    await store.close();
+  });
+});
