@@ -136,15 +136,18 @@ export const TABLE_MAPPINGS: Readonly<Record<string, TableMapping>> = {
  * Columns whose HUD ontology property is spelled differently from the CSV column. The CSV name
  * stays the name on every surface; only the IRI follows HUD's ontology.
  */
-export const PROPERTY_ALIASES: Readonly<Record<string, string>> = { HOHLeaseholder: 'HOHLeaseHolder' };
+export const PROPERTY_ALIASES: Readonly<Record<string, string>> = {
+  HOHLeaseholder: 'HOHLeaseHolder',
+  // Event.csv's Event column is data element 4.20.2; HUD's property for it is EventType.
+  Event: 'EventType',
+};
 
 /**
- * Columns HUD's ontology has no property for (or, for `Event`, only a class of that name):
- * Hearth mints them in its own namespace. Listed in ontology/README.md.
+ * Columns HUD's ontology has no property for in its namespace: Hearth mints them in its own.
+ * Listed, with the reason for each, in ontology/README.md.
  */
 export const HEARTH_PROPERTIES: readonly string[] = [
   'EndDate',
-  'Event',
   'MentalHealthConsultation',
   'PreferredLanguage',
   'PreferredLanguageDifferent',
