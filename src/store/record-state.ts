@@ -127,6 +127,15 @@ export class RecordState {
         ?.put(operation.table, operation.row);
   }
 
+  /** The stored row a put or remove is about to replace (undefined for new rows and dropSource). */
+  previousRow(operation: Operation): Row | undefined {
+    if (operation.op === 'dropSource') return undefined;
+    const spec = findTable(operation.table);
+    if (!spec) return undefined;
+    const key = operation.op === 'put' ? (operation.row[fieldIndex(spec, spec.key)] ?? '') : operation.key;
+    return this.sources.get(operation.source)?.get(operation.table, key);
+  }
+
   /** Every record as put operations: the content of a snapshot. */
   *operations(): Generator<Operation> {
     for (const [source, state] of this.sources) {
@@ -148,7 +157,7 @@ export class RecordState {
     return total;
   }
 
-  /** The quad count after `operations`, without applying them. */
+  /** The quad count after `operations`, without applying them (each compared with the stored row). */
   quadsAfter(operations: readonly Operation[]): number {
     let total = this.quads;
     const dropped = new Set<string>();
@@ -159,10 +168,8 @@ export class RecordState {
         continue;
       }
       const spec = findTable(operation.table);
-      const current = dropped.has(operation.source) ? undefined : this.sources.get(operation.source);
       if (!spec) continue;
-      const key = operation.op === 'put' ? (operation.row[fieldIndex(spec, spec.key)] ?? '') : operation.key;
-      const previous = current?.get(operation.table, key);
+      const previous = dropped.has(operation.source) ? undefined : this.previousRow(operation);
       if (previous) total -= quadCount(spec, previous);
       if (operation.op === 'put') total += quadCount(spec, operation.row);
     }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { findTable } from '../model/index.ts';
 import { type DirectoryLock, lockDirectory } from './lock.ts';
 import { checkOperation, type Operation } from './operations.ts';
-import { RecordState } from './record-state.ts';
+import { RecordState, type Row } from './record-state.ts';
 import { appendTransaction, readTransactions } from './transaction-file.ts';
 
 export interface RecordStoreOptions {
@@ -36,7 +36,15 @@ export class CapacityError extends Error {
   override name = 'CapacityError';
 }
 
-export type CommitListener = (operations: readonly Operation[], txId: number) => void | Promise<void>;
+/** A committed transaction, with each operation's record as it was before (for index updates). */
+export interface CommitEvent {
+  readonly txId: number;
+  readonly operations: readonly Operation[];
+  /** Per operation: the row it replaced or removed, if any (undefined for dropSource). */
+  readonly previous: readonly (Row | undefined)[];
+}
+
+export type CommitListener = (event: CommitEvent) => void | Promise<void>;
 
 const SNAPSHOT = 'snapshot.jsonl';
 const LOG = 'wal.jsonl';
@@ -138,12 +146,17 @@ export class RecordStore {
     }
     const txId = this.lastTxId + 1;
     this.logBytes += await appendTransaction(this.log, txId, operations, operations.length);
-    for (const operation of operations) this.state.apply(operation);
+    const previous = operations.map((operation) => {
+      const before = this.state.previousRow(operation);
+      this.state.apply(operation);
+      return before;
+    });
     this.lastTxId = txId;
+    const event: CommitEvent = { txId, operations, previous };
     for (const listener of this.listeners) {
       // The transaction is durable already; a failing listener (e.g. the SPARQL index) must not
       // turn an acknowledged write into an error. Listeners report their own failures.
-      await Promise.resolve(listener(operations, txId)).catch((error: unknown) => {
+      await Promise.resolve(listener(event)).catch((error: unknown) => {
         console.error(`commit listener failed after transaction ${txId}: ${(error as Error).message}`);
       });
     }

@@ -1,0 +1,200 @@
+/**
+ * The default Store: the durable record store (source of truth) plus the SPARQL index, an
+ * Oxigraph copy in a worker thread. The index is rebuilt in the background when the store opens
+ * (REST reads do not wait for it) and follows every commit in commit order; queries wait until it
+ * holds every acknowledged write. If a query runs past its time limit the worker is stopped, and
+ * the index is rebuilt from the records.
+ */
+import type * as RDF from '@rdfjs/types';
+import { DataFactory, Parser } from 'n3';
+import { TABLES, table } from '../model/index.ts';
+import {
+  type EngineOptions,
+  loadRecordsInChunks,
+  type QueryOptions,
+  type QueryResult,
+  type RecordInput,
+  type ReplaceRequest,
+  recordReplace,
+  SparqlEngine,
+} from '../query/sparql-engine.ts';
+import { recordsFromQuads } from '../rdf/quads-to-records.ts';
+import { InvalidWriteError, validateOperations } from '../validate/operations.ts';
+import { matchQuery, parseMatchResults } from './match.ts';
+import type { Operation } from './operations.ts';
+import type { RecordState } from './record-state.ts';
+import { type CommitEvent, RecordStore, type RecordStoreOptions } from './record-store.ts';
+import type { QuadPattern, Store } from './store.ts';
+import { planUpdate } from './update.ts';
+
+export interface EmbeddedStoreOptions extends RecordStoreOptions {
+  readonly baseIri: string;
+  readonly sparql?: EngineOptions;
+}
+
+type IndexChange = { readonly replace: ReplaceRequest } | { readonly dropGraph: string };
+
+export class EmbeddedStore implements Store {
+  /** Settles when the SPARQL index holds every record (after open, and after each rebuild). */
+  indexReady: Promise<void> = Promise.resolve();
+  private indexSync: Promise<void> = Promise.resolve();
+  private pending: IndexChange[] | undefined;
+
+  private constructor(
+    readonly log: RecordStore,
+    private readonly engine: SparqlEngine,
+    readonly baseIri: string,
+  ) {
+    log.onCommit((event) => this.follow(event));
+    engine.onRestartNeeded = () => {
+      this.indexReady = this.engine.restart().then(() => this.rebuildIndex());
+    };
+  }
+
+  static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
+    const log = await RecordStore.open(options);
+    try {
+      const engine = await SparqlEngine.start({ defaultTimeoutMs: 30_000, ...options.sparql });
+      const store = new EmbeddedStore(log, engine, options.baseIri);
+      store.indexReady = store.rebuildIndex();
+      store.indexReady.catch(() => {}); // surfaced to whoever awaits it (queries)
+      return store;
+    } catch (error) {
+      await log.close();
+      throw error;
+    }
+  }
+
+  get records(): RecordState {
+    return this.log.state;
+  }
+
+  commit(operations: readonly Operation[]): Promise<number> {
+    return this.log.commit(operations);
+  }
+
+  /** Validates strictly (every rule is an error), then commits. */
+  async commitValidated(operations: readonly Operation[]): Promise<number> {
+    const problems = validateOperations(this.records, operations);
+    if (problems.length > 0) throw new InvalidWriteError(problems);
+    return this.log.commit(operations);
+  }
+
+  async loadRdf(text: string, format: string, graph?: string): Promise<{ txId: number; records: number }> {
+    let quads: RDF.Quad[];
+    try {
+      quads = new Parser({ format }).parse(text);
+    } catch (error) {
+      const message = `not valid ${format}: ${(error as Error).message}`;
+      throw new InvalidWriteError([{ table: '', key: '', column: '', value: '', rule: 'syntax', message }]);
+    }
+    const placed = graph
+      ? quads.map((q) => (q.graph.termType === 'DefaultGraph' ? withGraph(q, graph) : q))
+      : quads;
+    const { records, problems } = recordsFromQuads(this.baseIri, placed);
+    if (problems.length > 0) {
+      throw new InvalidWriteError(
+        problems.map((p) => ({
+          table: '',
+          key: p.subject,
+          column: p.predicate,
+          value: '',
+          rule: 'rdf',
+          message: p.message,
+        })),
+      );
+    }
+    // Loaded RDF describes whole records: columns it does not mention are empty.
+    const operations: Operation[] = records.map((r) => ({
+      op: 'put',
+      source: r.source,
+      table: r.table.name,
+      row: r.table.fields.map((f) => r.values.get(f.name) ?? ''),
+    }));
+    return { txId: await this.commitValidated(operations), records: operations.length };
+  }
+
+  async match(pattern: QuadPattern): Promise<RDF.Quad[]> {
+    const result = await this.query(matchQuery(pattern), { accept: 'application/sparql-results+json' });
+    return parseMatchResults(result.body);
+  }
+
+  async query(sparql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    await this.indexReady;
+    await this.indexSync;
+    return this.engine.query(sparql, options);
+  }
+
+  async update(sparql: string): Promise<{ txId: number; records: number }> {
+    await this.indexReady;
+    await this.indexSync;
+    const operations = await planUpdate(sparql, {
+      baseIri: this.baseIri,
+      records: this.records,
+      select: async (query) =>
+        (await this.engine.query(query, { accept: 'application/sparql-results+json' })).body,
+    });
+    return { txId: await this.commitValidated(operations), records: operations.length };
+  }
+
+  async close(): Promise<void> {
+    await this.indexReady.catch(() => {});
+    await this.indexSync.catch(() => {});
+    await this.engine.close();
+    await this.log.close();
+  }
+
+  /** Loads every record into an empty index; commits meanwhile are queued and applied after. */
+  private async rebuildIndex(): Promise<void> {
+    this.pending = [];
+    await this.engine.clear();
+    await loadRecordsInChunks(this.engine, allRecords(this.records), this.baseIri);
+    const queued = this.pending;
+    this.pending = undefined;
+    for (const change of queued) this.enqueue(change);
+    await this.indexSync;
+  }
+
+  private follow(event: CommitEvent): void {
+    event.operations.forEach((operation, i) => {
+      const change: IndexChange =
+        operation.op === 'dropSource'
+          ? { dropGraph: `${this.baseIri}/${operation.source}` }
+          : {
+              replace: recordReplace(
+                this.baseIri,
+                operation.source,
+                table(operation.table),
+                event.previous[i],
+                operation.op === 'put' ? operation.row : undefined,
+              ),
+            };
+      if (this.pending) this.pending.push(change);
+      else this.enqueue(change);
+    });
+  }
+
+  private enqueue(change: IndexChange): void {
+    this.indexSync = this.indexSync
+      .then(() =>
+        'dropGraph' in change
+          ? this.engine.update(`DROP SILENT GRAPH <${change.dropGraph}>`)
+          : this.engine.replace(change.replace).then(() => undefined),
+      )
+      .catch((error: unknown) => {
+        // The engine breaks itself on failure and a rebuild follows (see the constructor).
+        console.error(`SPARQL index update failed: ${(error as Error).message}`);
+      });
+  }
+}
+
+const withGraph = (q: RDF.Quad, graph: string): RDF.Quad =>
+  DataFactory.quad(q.subject, q.predicate, q.object, DataFactory.namedNode(graph));
+
+function* allRecords(state: RecordState): Generator<RecordInput> {
+  for (const [source, data] of state.sources) {
+    for (const spec of TABLES) {
+      for (const row of data.table(spec.name).rows.values()) yield { source, table: spec, row };
+    }
+  }
+}

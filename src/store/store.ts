@@ -1,0 +1,32 @@
+/**
+ * What every Hearth surface needs from storage. The embedded backend (embedded-store.ts) is the
+ * default; a SPARQL 1.1 server backend (a later issue) implements the same interface.
+ */
+import type * as RDF from '@rdfjs/types';
+import type { QueryOptions, QueryResult } from '../query/sparql-engine.ts';
+import type { Operation } from './operations.ts';
+import type { RecordState } from './record-state.ts';
+
+export interface QuadPattern {
+  readonly subject?: string;
+  readonly predicate?: string;
+  /** An IRI, or a literal given as an RDF/JS term. */
+  readonly object?: string | RDF.Literal;
+  readonly graph?: string;
+}
+
+export interface Store {
+  /** The records, for reads (REST surfaces read these directly). */
+  readonly records: RecordState;
+  /** Applies operations as one durable transaction; resolves with its id once it is on disk. */
+  commit(operations: readonly Operation[]): Promise<number>;
+  /** Loads RDF (N-Quads, TriG, Turtle or N-Triples into a source's graph) as records, validated. */
+  loadRdf(text: string, format: string, graph?: string): Promise<{ txId: number; records: number }>;
+  /** Quads matching a pattern (unbound positions match anything). */
+  match(pattern: QuadPattern): Promise<RDF.Quad[]>;
+  /** SPARQL 1.1 SELECT / ASK / CONSTRUCT / DESCRIBE, serialized per `options.accept`. */
+  query(sparql: string, options?: QueryOptions): Promise<QueryResult>;
+  /** SPARQL 1.1 UPDATE, applied to the records through the model (validated, durable). */
+  update(sparql: string): Promise<{ txId: number; records: number }>;
+  close(): Promise<void>;
+}
