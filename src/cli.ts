@@ -4,12 +4,14 @@
  */
 import { exportCommand, exportUsage } from './cli/export-command.ts';
 import { importCommand, importUsage, validateUsage } from './cli/import-command.ts';
+import { queryCommand, queryUsage } from './cli/query-command.ts';
 import { serveCommand, serveUsage } from './cli/serve-command.ts';
 import { ExitCode, UsageError } from './cli/usage.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { ExportError } from './export/csv-export.ts';
 import { StructuralError } from './ingest/csv-table.ts';
 import { ImportSourceError } from './ingest/sources.ts';
+import { SparqlEngineError } from './query/sparql-engine.ts';
 import { StoreLockedError } from './store/lock.ts';
 import { CapacityError } from './store/record-store.ts';
 
@@ -23,6 +25,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   import: { usage: importUsage, run: (args, config) => importCommand(args, config) },
   validate: { usage: validateUsage, run: (args, config) => importCommand(args, config, true) },
   export: { usage: exportUsage, run: exportCommand },
+  query: { usage: queryUsage, run: queryCommand },
 };
 
 const usage = () =>
@@ -48,6 +51,7 @@ function reportFailure(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   if (
     error instanceof UsageError ||
+    error instanceof SparqlEngineError ||
     error instanceof ConfigError ||
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
   ) {

@@ -118,3 +118,27 @@ describe('hearth CLI', () => {
     expect(fs.existsSync(path.join(data, 'LOCK'))).toBe(false);
   }, 120_000);
 });
+
+describe('hearth query', () => {
+  it('runs SPARQL over the stored records, from the command line or a file', () => {
+    const data = tempDir();
+    expect(hearth(['import', DEMO], data).code).toBe(0);
+    const select = hearth(
+      ['query', 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?c a <urn:hud:hmis:owl#Client> } }'],
+      data,
+    );
+    expect(select.stderr).toBe('');
+    expect(JSON.parse(select.stdout).results.bindings[0].n.value).toBe('80');
+    const file = path.join(tempDir(), 'ask.rq');
+    fs.writeFileSync(file, 'ASK { GRAPH ?g { ?p a <urn:hud:hmis:owl#Project> } }');
+    expect(JSON.parse(hearth(['query', `@${file}`], data).stdout).boolean).toBe(true);
+    const csv = hearth(
+      ['query', 'SELECT ?p WHERE { GRAPH ?g { ?p a <urn:hud:hmis:owl#Project> } }', '--accept', 'text/csv'],
+      data,
+    );
+    expect(csv.stdout.split('\r\n')[0]).toBe('p'); // SPARQL CSV results use CRLF
+    const broken = hearth(['query', 'SELECT nonsense'], data);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/hearth: /);
+  }, 120_000);
+});

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { Config } from '../config.ts';
-import type { RecordStore } from '../store/record-store.ts';
+import type { EmbeddedStore } from '../store/embedded-store.ts';
 
 export interface AppContext {
-  readonly store: RecordStore;
+  readonly store: EmbeddedStore;
   readonly config: Config;
 }
 
@@ -13,8 +13,8 @@ export function createApp(context?: AppContext): Hono {
   app.get('/healthz', (c) =>
     c.json({
       status: 'ok',
-      records: context?.store.state.size,
-      transaction: context?.store.lastCommittedTxId,
+      records: context?.store.records.size,
+      transaction: context?.store.log.lastCommittedTxId,
     }),
   );
   return app;

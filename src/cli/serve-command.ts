@@ -4,7 +4,7 @@ import { createApp } from '../api/app.ts';
 import type { Config } from '../config.ts';
 import { importHmisCsv } from '../ingest/import.ts';
 import { formatReport } from '../ingest/report.ts';
-import { RecordStore } from '../store/record-store.ts';
+import { EmbeddedStore } from '../store/embedded-store.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 export const serveUsage = 'hearth serve   (PORT, HEARTH_DATA_DIR, HEARTH_BASE_IRI from the environment)';
@@ -14,9 +14,13 @@ export const DEMO_DATA_DIR = fileURLToPath(new URL('../../demo/fy2026', import.m
 
 export async function serveCommand(args: string[], config: Config): Promise<number> {
   if (args.length > 0) throw new UsageError(serveUsage);
-  const store = await RecordStore.open({ dir: config.dataDir, maxQuads: config.maxQuads });
-  if (store.state.size === 0) {
-    const report = await importHmisCsv(store, DEMO_DATA_DIR);
+  const store = await EmbeddedStore.open({
+    dir: config.dataDir,
+    maxQuads: config.maxQuads,
+    baseIri: config.baseIri,
+  });
+  if (store.records.size === 0) {
+    const report = await importHmisCsv(store.log, DEMO_DATA_DIR);
     console.log(`empty store: loaded the synthetic demo data set\n${formatReport(report)}`);
   }
   const server = serve({ fetch: createApp({ store, config }).fetch, port: config.port }, (info) => {
