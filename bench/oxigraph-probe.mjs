@@ -11,7 +11,7 @@ const lines = [];
 let n = 0;
 for (const f of fs.readdirSync(dir)) {
   const t = f.replace('.csv', '');
-  const rows = parse(fs.readFileSync(dir + '/' + f), { bom: true, columns: true, relax_quotes: true });
+  const rows = parse(fs.readFileSync(`${dir}/${f}`), { bom: true, columns: true, relax_quotes: true });
   for (const r of rows) {
     const keys = Object.keys(r);
     const s = `<${base}${t.toLowerCase()}/${encodeURIComponent(r[keys[0]])}>`;
@@ -36,7 +36,7 @@ st.load(text, { format: 'application/n-quads', unchecked: true, no_transaction: 
 console.log('load ms', performance.now() - t0, 'size', st.size, 'rss MB', process.memoryUsage().rss / 1e6);
 t0 = performance.now();
 for (let i = 0; i < 100; i++) {
-  st.match(ox.namedNode(base + 'client/' + (100 + i)), null, null, null);
+  st.match(ox.namedNode(`${base}client/${100 + i}`), null, null, null);
 }
 console.log('match x100 ms', performance.now() - t0);
 t0 = performance.now();

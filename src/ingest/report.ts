@@ -54,8 +54,15 @@ export function formatReport(report: ImportReport, maxErrors = 50): string {
   if (report.errors.length > maxErrors) {
     lines.push(`… and ${report.errors.length - maxErrors} more errors (write them all with --report FILE)`);
   }
+  for (const [kind, issues] of groupFindings(report.dataQuality)) {
+    const first = issues[0] as ImportIssue;
+    lines.push(
+      `data quality: ${kind}: ${issues.length} rows, kept (first: row ${first.row}: ${first.message})`,
+    );
+  }
   lines.push(
-    `${report.errors.length} errors, ${report.warnings.length} warnings, ${(report.durationMs / 1000).toFixed(1)} s`,
+    `${report.errors.length} errors, ${report.dataQuality.length} data-quality findings, ` +
+      `${report.warnings.length} warnings, ${(report.durationMs / 1000).toFixed(1)} s`,
   );
   return lines.join('\n');
 }

@@ -15,7 +15,6 @@ import {
   codeSchemeIri,
   HEARTH,
   HEARTH_ONTOLOGY,
-  HMIS,
   OWL,
   PREFIXES,
   RDF,

@@ -6,7 +6,7 @@
 import { fieldIndex, findTable, TABLES } from '../model/index.ts';
 import type { Operation } from '../store/operations.ts';
 import type { RecordState } from '../store/record-state.ts';
-import { validateRow, type Violation } from './row.ts';
+import { type Violation, validateRow } from './row.ts';
 
 export interface OperationProblem extends Violation {
   readonly table: string;
@@ -47,7 +47,8 @@ export function validateOperations(state: RecordState, operations: readonly Oper
     const spec = findTable(operation.table);
     if (!spec) continue;
     const key = operation.row[fieldIndex(spec, spec.key)] ?? '';
-    for (const violation of validateRow(spec, operation.row)) problems.push({ table: spec.name, key, ...violation });
+    for (const violation of validateRow(spec, operation.row))
+      problems.push({ table: spec.name, key, ...violation });
     for (const link of spec.links) {
       const value = operation.row[fieldIndex(spec, link.field)];
       if (!value || exists(operation.source, link.table, value)) continue;
