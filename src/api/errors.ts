@@ -1,0 +1,57 @@
+/**
+ * The one error shape of every Hearth HTTP surface (FHIR maps it to an OperationOutcome):
+ *   { "error": { "status": 422, "code": "validation_failed", "message": "…",
+ *                "fields": [{ "field": "VeteranStatus", "rule": "codeList", "message": "…" }] } }
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'not_acceptable'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'validation_failed'
+  | 'unavailable'
+  | 'internal';
+
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+  readonly rule?: string;
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields: readonly FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(error: ApiError) {
+  return {
+    error: {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      ...(error.fields.length > 0 ? { fields: error.fields } : {}),
+    },
+  };
+}
+
+/** Hono's onError: ApiErrors as they are; anything else is a 500 whose details stay in the log. */
+export function handleError(error: Error, c: Context): Response {
+  if (error instanceof ApiError) return c.json(errorBody(error), error.status);
+  console.error(`unhandled ${error.name} on ${c.req.method} ${new URL(c.req.url).pathname}: ${error.message}`);
+  return c.json(errorBody(new ApiError(500, 'internal', 'internal error')), 500);
+}
