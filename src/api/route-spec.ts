@@ -3,7 +3,15 @@
  * table drives the router (parameter parsing, unknown-parameter refusal, authentication, role
  * checks) and the OpenAPI document, so neither keeps its own list of routes or fields.
  */
+import type { Config } from '../config.ts';
 import type { Principal, Role } from '../security/principal.ts';
+import type { EmbeddedStore } from '../store/embedded-store.ts';
+
+/** What handlers work with; the server builds it once (see api/app.ts). */
+export interface ApiServices {
+  readonly store: EmbeddedStore;
+  readonly config: Config;
+}
 
 export type ParamType = 'string' | 'integer' | 'date' | 'date-time' | 'cursor';
 
@@ -60,5 +68,6 @@ export interface RouteSpec {
   readonly responses: readonly ResponseSpec[];
   /** Media types the route can answer with, preferred first. */
   readonly produces: readonly string[];
-  handle(request: RouteRequest): Promise<Response>;
+  /** Route tables are plain data; services come in per call, so the table can be read without a server. */
+  handle(request: RouteRequest, services: ApiServices): Promise<Response>;
 }
