@@ -52,6 +52,8 @@ export function errorBody(error: ApiError) {
 /** Hono's onError: ApiErrors as they are; anything else is a 500 whose details stay in the log. */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof ApiError) return c.json(errorBody(error), error.status);
-  console.error(`unhandled ${error.name} on ${c.req.method} ${new URL(c.req.url).pathname}: ${error.message}`);
+  console.error(
+    `unhandled ${error.name} on ${c.req.method} ${new URL(c.req.url).pathname}: ${error.message}`,
+  );
   return c.json(errorBody(new ApiError(500, 'internal', 'internal error')), 500);
 }
