@@ -19,7 +19,7 @@ import {
   SparqlEngine,
 } from '../query/sparql-engine.ts';
 import { recordsFromQuads } from '../rdf/quads-to-records.ts';
-import { InvalidWriteError, validateOperations } from '../validate/operations.ts';
+import { InvalidWriteError, rdfProblemsError, validateOperations } from '../validate/operations.ts';
 import { matchQuery, parseMatchResults } from './match.ts';
 import type { Operation } from './operations.ts';
 import type { RecordState } from './record-state.ts';
@@ -92,18 +92,7 @@ export class EmbeddedStore implements Store {
       ? quads.map((q) => (q.graph.termType === 'DefaultGraph' ? withGraph(q, graph) : q))
       : quads;
     const { records, problems } = recordsFromQuads(this.baseIri, placed);
-    if (problems.length > 0) {
-      throw new InvalidWriteError(
-        problems.map((p) => ({
-          table: '',
-          key: p.subject,
-          column: p.predicate,
-          value: '',
-          rule: 'rdf',
-          message: p.message,
-        })),
-      );
-    }
+    if (problems.length > 0) throw rdfProblemsError(problems);
     // Loaded RDF describes whole records: columns it does not mention are empty.
     const operations: Operation[] = records.map((r) => ({
       op: 'put',

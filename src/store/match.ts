@@ -4,6 +4,7 @@
  */
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
+import { solutionsOf } from '../query/results.ts';
 import type { QuadPattern } from './store.ts';
 
 /** Absolute IRIs without characters N-Triples forbids inside <…>. */
@@ -44,31 +45,13 @@ export function matchQuery(pattern: QuadPattern): string {
   return `SELECT ?s ?p ?o ?g WHERE {\n${values}GRAPH ?g { ?s ?p ?o }\n}`;
 }
 
-interface Binding {
-  type: 'uri' | 'literal' | 'bnode' | 'typed-literal';
-  value: string;
-  datatype?: string;
-  'xml:lang'?: string;
-}
-
-function fromBinding(binding: Binding): RDF.Quad_Object {
-  if (binding.type === 'uri') return DataFactory.namedNode(binding.value);
-  if (binding.type === 'bnode') return DataFactory.blankNode(binding.value);
-  if (binding['xml:lang']) return DataFactory.literal(binding.value, binding['xml:lang']);
-  return DataFactory.literal(
-    binding.value,
-    binding.datatype ? DataFactory.namedNode(binding.datatype) : undefined,
-  );
-}
-
 export function parseMatchResults(json: string): RDF.Quad[] {
-  const results = JSON.parse(json) as { results: { bindings: Record<string, Binding>[] } };
-  return results.results.bindings.map((b) =>
+  return solutionsOf(json).map(({ s, p, o, g }) =>
     DataFactory.quad(
-      fromBinding(b.s as Binding) as RDF.Quad_Subject,
-      fromBinding(b.p as Binding) as RDF.Quad_Predicate,
-      fromBinding(b.o as Binding),
-      fromBinding(b.g as Binding) as RDF.Quad_Graph,
+      s as RDF.Quad_Subject,
+      p as RDF.Quad_Predicate,
+      o as RDF.Quad_Object,
+      g as RDF.Quad_Graph,
     ),
   );
 }

@@ -15,9 +15,10 @@ import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
 import sparqljs from 'sparqljs';
 import { fieldIndex } from '../model/index.ts';
+import { solutionsOf } from '../query/results.ts';
 import { parseRecordIri } from '../rdf/iris.ts';
 import { type RecordFromQuads, recordsFromQuads } from '../rdf/quads-to-records.ts';
-import { InvalidWriteError } from '../validate/operations.ts';
+import { InvalidWriteError, rdfProblemsError } from '../validate/operations.ts';
 import type { Operation } from './operations.ts';
 import type { RecordState } from './record-state.ts';
 
@@ -77,12 +78,7 @@ async function solve(operation: sparqljs.InsertDeleteOperation, context: UpdateC
     where,
     prefixes: {},
   });
-  const json = JSON.parse(await context.select(select)) as {
-    results: { bindings: Record<string, Binding>[] };
-  };
-  return json.results.bindings.map((b) =>
-    Object.fromEntries(Object.entries(b).map(([k, v]) => [k, term(v)])),
-  );
+  return solutionsOf(await context.select(select));
 }
 
 /** DELETE WHERE's template is its own WHERE clause. */
@@ -94,22 +90,6 @@ const asPattern = (quads: sparqljs.Quads): sparqljs.Pattern =>
         name: quads.name,
         patterns: [{ type: 'bgp', triples: quads.triples }],
       } as sparqljs.GraphPattern);
-
-interface Binding {
-  type: string;
-  value: string;
-  datatype?: string;
-  'xml:lang'?: string;
-}
-
-function term(b: Binding): RDF.Term {
-  if (b.type === 'uri') return DataFactory.namedNode(b.value);
-  if (b.type === 'bnode') return DataFactory.blankNode(b.value);
-  return DataFactory.literal(
-    b.value,
-    b['xml:lang'] || (b.datatype ? DataFactory.namedNode(b.datatype) : undefined),
-  );
-}
 
 function bind(t: sparqljs.Term | sparqljs.PropertyPath, solution: Solution): RDF.Term | undefined {
   if ('type' in t && t.type === 'path')
@@ -205,17 +185,6 @@ function toOperations(context: UpdateContext, deletes: RDF.Quad[], inserts: RDF.
 
 function mapRecords(context: UpdateContext, quads: RDF.Quad[]): Map<string, RecordFromQuads> {
   const { records, problems } = recordsFromQuads(context.baseIri, quads);
-  if (problems.length > 0) {
-    throw new InvalidWriteError(
-      problems.map((p) => ({
-        table: '',
-        key: p.subject,
-        column: p.predicate,
-        value: '',
-        rule: 'rdf',
-        message: p.message,
-      })),
-    );
-  }
+  if (problems.length > 0) throw rdfProblemsError(problems);
   return new Map(records.map((r) => [recordId(r), r]));
 }

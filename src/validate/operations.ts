@@ -4,6 +4,7 @@
  * stored or written in the same transaction. Bulk CSV imports have their own, report-oriented path.
  */
 import { fieldIndex, findTable, TABLES } from '../model/index.ts';
+import type { QuadProblem } from '../rdf/quads-to-records.ts';
 import type { Operation } from '../store/operations.ts';
 import type { RecordState } from '../store/record-state.ts';
 import { type Violation, validateRow } from './row.ts';
@@ -23,6 +24,20 @@ export class InvalidWriteError extends Error {
         .join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`,
     );
   }
+}
+
+/** RDF that does not map onto records (see rdf/quads-to-records.ts), as a refused write. */
+export function rdfProblemsError(problems: readonly QuadProblem[]): InvalidWriteError {
+  return new InvalidWriteError(
+    problems.map((p) => ({
+      table: '',
+      key: p.subject,
+      column: p.predicate,
+      value: '',
+      rule: 'rdf',
+      message: p.message,
+    })),
+  );
 }
 
 export function validateOperations(state: RecordState, operations: readonly Operation[]): OperationProblem[] {
