@@ -40,51 +40,86 @@ export const toLexical = (type: FieldType, value: string): string =>
 export const fromLexical = (type: FieldType, lexical: string): string =>
   type.kind === 'datetime' ? lexical.replace('T', ' ') : lexical;
 
+/** Per table, what recordQuads needs, computed once: it runs for every row of every import. */
+interface QuadPlan {
+  readonly keyIndex: number;
+  readonly columns: readonly { readonly iri: string; readonly datatype: string; readonly type: FieldType }[];
+  readonly links: readonly {
+    readonly index: number;
+    readonly parent: TableSpec;
+    readonly properties: readonly string[];
+  }[];
+}
+
+const plans = new WeakMap<TableSpec, QuadPlan>();
+
+function planFor(spec: TableSpec): QuadPlan {
+  let plan = plans.get(spec);
+  if (!plan) {
+    const index = (name: string) => spec.fields.findIndex((f) => f.name === name);
+    plan = {
+      keyIndex: index(spec.key),
+      columns: spec.fields.map((f) => ({ iri: f.iri, datatype: datatypeOf(f.type), type: f.type })),
+      links: spec.links.map((l) => ({
+        index: index(l.field),
+        parent: table(l.table),
+        properties: l.properties,
+      })),
+    };
+    plans.set(spec, plan);
+  }
+  return plan;
+}
+
 export function recordQuads(
   base: string,
   source: string,
   spec: TableSpec,
   row: readonly string[],
 ): PlainQuad[] {
+  const plan = planFor(spec);
   const graph = graphIri(base, source);
-  const key = row[spec.fields.findIndex((f) => f.name === spec.key)] ?? '';
-  const subject = recordIri(base, source, spec, key);
+  const subject = recordIri(base, source, spec, row[plan.keyIndex] ?? '');
   const quads: PlainQuad[] = spec.classes.map((cls) => ({
     subject,
     predicate: RDF_TYPE,
     object: cls,
     graph,
   }));
-  spec.fields.forEach((field, i) => {
+  for (let i = 0; i < plan.columns.length; i++) {
     const value = row[i];
-    if (!value) return;
+    const column = plan.columns[i];
+    if (!value || !column) continue;
     quads.push({
       subject,
-      predicate: field.iri,
-      object: toLexical(field.type, value),
-      datatype: datatypeOf(field.type),
+      predicate: column.iri,
+      object: toLexical(column.type, value),
+      datatype: column.datatype,
       graph,
     });
-  });
-  for (const link of spec.links) {
-    const parentKey = row[spec.fields.findIndex((f) => f.name === link.field)];
+  }
+  for (const link of plan.links) {
+    const parentKey = row[link.index];
     if (!parentKey) continue;
-    const parent = recordIri(base, source, table(link.table), parentKey);
+    const parent = recordIri(base, source, link.parent, parentKey);
     for (const predicate of link.properties)
       quads.push({ subject: parent, predicate, object: subject, graph });
   }
   return quads;
 }
 
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r' };
+const NEEDS_ESCAPE = /[\\"\n\r]/;
 const escapeLiteral = (text: string) =>
-  text.replace(/[\\"\n\r]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r' })[c] ?? c);
+  NEEDS_ESCAPE.test(text) ? text.replace(/[\\"\n\r]/g, (c) => ESCAPES[c] ?? c) : text;
+const XSD_STRING = `${XSD}string`;
 
 /** N-Quads text, built directly: bulk loads into the SPARQL engine go through this path. */
 export function toNQuads(quads: readonly PlainQuad[]): string {
   let out = '';
   for (const q of quads) {
     const object = q.datatype
-      ? q.datatype === `${XSD}string`
+      ? q.datatype === XSD_STRING
         ? `"${escapeLiteral(q.object)}"`
         : `"${escapeLiteral(q.object)}"^^<${q.datatype}>`
       : `<${q.object}>`;
