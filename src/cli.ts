@@ -7,6 +7,7 @@ import { importCommand, importUsage, validateUsage } from './cli/import-command.
 import { queryCommand, queryUsage } from './cli/query-command.ts';
 import { serveCommand, serveUsage } from './cli/serve-command.ts';
 import { ExitCode, UsageError } from './cli/usage.ts';
+import { usersCommand, usersUsage } from './cli/users-command.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { ExportError } from './export/csv-export.ts';
 import { StructuralError } from './ingest/csv-table.ts';
@@ -26,6 +27,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   validate: { usage: validateUsage, run: (args, config) => importCommand(args, config, true) },
   export: { usage: exportUsage, run: exportCommand },
   query: { usage: queryUsage, run: queryCommand },
+  users: { usage: usersUsage, run: usersCommand },
 };
 
 const usage = () =>

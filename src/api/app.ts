@@ -1,15 +1,39 @@
 import { Hono } from 'hono';
 import type { Config } from '../config.ts';
+import { contextJson } from '../ontology/context.ts';
+import { AuditLog } from '../security/audit.ts';
+import type { TokenDirectory } from '../security/authenticate.ts';
+import { adminTokenProblem } from '../security/tokens.ts';
+import { UserDirectory } from '../security/users.ts';
 import type { EmbeddedStore } from '../store/embedded-store.ts';
+import { handleError } from './errors.ts';
+import { RECORD_ROUTE } from './hmis-api/records.ts';
+import { HMIS_API_ROUTES } from './hmis-api/routes.ts';
+import { HMIS_API_SCHEMAS } from './hmis-api/schemas.ts';
+import { docsRoutes } from './openapi.ts';
+import type { ApiServices } from './route-spec.ts';
+import { mountRoutes } from './router.ts';
 
 export interface AppContext {
   readonly store: EmbeddedStore;
   readonly config: Config;
+  /** Default: HEARTH_ADMIN_TOKEN from the environment (unset: no admin token is accepted). */
+  readonly adminToken?: string;
+  /** Default: users.json in the data directory. */
+  readonly users?: TokenDirectory;
+  /** Default: audit.jsonl in the data directory. */
+  readonly audit?: AuditLog;
 }
+
+/** The HUD HMIS API's base path. */
+export const HMIS_API_BASE = '/api/v1';
+
+const CONTEXT_DOCUMENT = contextJson();
 
 /** Builds the HTTP application. Routes are composed here, in one visible place. */
 export function createApp(context?: AppContext): Hono {
   const app = new Hono();
+  app.onError(handleError);
   app.get('/healthz', (c) =>
     c.json({
       status: 'ok',
@@ -17,5 +41,38 @@ export function createApp(context?: AppContext): Hono {
       transaction: context?.store.log.lastCommittedTxId,
     }),
   );
+  app.get('/context.jsonld', (c) =>
+    c.body(CONTEXT_DOCUMENT, 200, { 'Content-Type': 'application/ld+json; charset=utf-8' }),
+  );
+  app.route(
+    '/',
+    docsRoutes(() => HMIS_API_ROUTES, { schemas: HMIS_API_SCHEMAS }),
+  );
+  if (context) {
+    const shared = services(context);
+    const api = new Hono();
+    mountRoutes(api, HMIS_API_ROUTES, shared, HMIS_API_BASE);
+    app.route(HMIS_API_BASE, api);
+    // Record IRIs ({base}/{source}/{segment}/{key}) resolve on this server when the base's path is free.
+    const idPath = new URL(context.config.baseIri).pathname.replace(/\/+$/, '');
+    if (idPath && !idPath.startsWith(HMIS_API_BASE)) {
+      const ids = new Hono();
+      mountRoutes(ids, [RECORD_ROUTE], shared, idPath);
+      app.route(idPath, ids);
+    }
+  }
   return app;
+}
+
+function services(context: AppContext): ApiServices {
+  const adminToken = context.adminToken ?? process.env.HEARTH_ADMIN_TOKEN;
+  const problem = adminToken ? adminTokenProblem(adminToken) : undefined;
+  if (problem) throw new Error(problem);
+  return {
+    store: context.store,
+    config: context.config,
+    users: context.users ?? new UserDirectory(context.config.dataDir),
+    audit: context.audit ?? new AuditLog(context.config.dataDir),
+    ...(adminToken ? { adminToken } : {}),
+  };
 }

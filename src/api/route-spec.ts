@@ -4,6 +4,9 @@
  * checks) and the OpenAPI document, so neither keeps its own list of routes or fields.
  */
 import type { Config } from '../config.ts';
+import type { AuditLog } from '../security/audit.ts';
+import type { TokenDirectory } from '../security/authenticate.ts';
+import type { Action } from '../security/policy.ts';
 import type { Principal, Role } from '../security/principal.ts';
 import type { EmbeddedStore } from '../store/embedded-store.ts';
 
@@ -11,6 +14,11 @@ import type { EmbeddedStore } from '../store/embedded-store.ts';
 export interface ApiServices {
   readonly store: EmbeddedStore;
   readonly config: Config;
+  /** Bearer tokens of users (users.json); the admin token is checked before it. */
+  readonly users: TokenDirectory;
+  /** HEARTH_ADMIN_TOKEN; unset means no admin token is accepted. */
+  readonly adminToken?: string;
+  readonly audit: AuditLog;
 }
 
 export type ParamType = 'string' | 'integer' | 'date' | 'date-time' | 'cursor';
@@ -24,6 +32,11 @@ export interface ParamSpec {
   /** For integer parameters holding HUD codes: the code list (OpenAPI enum, validation). */
   readonly codeList?: string;
   readonly maxLength?: number;
+  /** For string parameters: an ECMAScript regex the whole value must match (e.g. a CoC code). */
+  readonly pattern?: string;
+  /** For integer parameters without a code list: the inclusive range. */
+  readonly minimum?: number;
+  readonly maximum?: number;
 }
 
 export interface BodySpec {
@@ -32,6 +45,10 @@ export interface BodySpec {
   readonly schema?: string;
   readonly description: string;
   readonly partial?: boolean;
+  /** Accepted Content-Types; default `application/json`. Non-JSON bodies reach handlers as bytes. */
+  readonly mediaTypes?: readonly string[];
+  /** The largest body accepted, in bytes (413 above it); default 64 KiB. */
+  readonly maxBytes?: number;
 }
 
 export interface ResponseSpec {
@@ -48,8 +65,11 @@ export interface RouteRequest {
   readonly principal: Principal;
   /** Path and query parameters, parsed and validated per their ParamSpec. */
   readonly params: Readonly<Record<string, string | number | undefined>>;
+  /** Parsed JSON, or a Uint8Array for the route's non-JSON media types; undefined without a body. */
   readonly body: unknown;
   readonly accept: string | undefined;
+  /** The response media type negotiated from Accept and the route's `produces`. */
+  readonly mediaType: string;
   readonly raw: Request;
 }
 
@@ -63,6 +83,8 @@ export interface RouteSpec {
   /** HUD baseline scenario number(s), for docs and tests. */
   readonly scenario?: number;
   readonly roles: readonly Role[];
+  /** The policy action the caller needs (security/policy.ts); `roles` should be `rolesFor(action)`. */
+  readonly action?: Action;
   readonly params: readonly ParamSpec[];
   readonly body?: BodySpec;
   readonly responses: readonly ResponseSpec[];

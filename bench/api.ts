@@ -1,0 +1,346 @@
+/**
+ * HMIS API benchmark on HUD's LSA sample, over real HTTP:
+ *
+ *   npx tsx bench/api.ts [lsa.zip]        (BENCH_REQUESTS per scenario, default 200; BENCH_SECONDS, 10)
+ *
+ * 1. Imports the sample and serves createApp() on a random port with an admin token.
+ * 2. For every route of HMIS_API_ROUTES with a HUD scenario number: N sequential requests with
+ *    parameters drawn from the data (random clients that have enrollments, their projects and dates,
+ *    funders and project types present in the sample), p50/p99 of the full round trip (body read).
+ * 3. The same SPARQL, on the store directly: `store.query` is wrapped to record the text (and options)
+ *    of every query each request ran, and those exact queries are replayed afterwards, so the Oxigraph
+ *    column is the time of precisely the SPARQL the HTTP column included. Routes answered from the
+ *    in-memory records (no query) show "—".
+ * 4. autocannon on GET /api/v1/client/{id}, 50 connections, rotating ids, in a worker thread so the
+ *    load generator does not share the server's event loop.
+ *
+ * Targets (issue 3): p50 ≤ 20 ms, p99 ≤ 100 ms per scenario, HTTP ≤ 1.2 × Oxigraph, ≥ 3,000 req/s.
+ */
+import crypto from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { serve } from '@hono/node-server';
+import { createApp } from '../src/api/app.ts';
+import { HMIS_API_ROUTES } from '../src/api/hmis-api/routes.ts';
+import type { RouteSpec } from '../src/api/route-spec.ts';
+import { loadConfig } from '../src/config.ts';
+import { importHmisCsv } from '../src/ingest/import.ts';
+import { fieldIndex, table } from '../src/model/index.ts';
+import type { QueryOptions } from '../src/query/sparql-engine.ts';
+import { AuditLog } from '../src/security/audit.ts';
+import { UserDirectory } from '../src/security/users.ts';
+import { EmbeddedStore } from '../src/store/embedded-store.ts';
+import type { Row } from '../src/store/record-state.ts';
+import { RecordStore } from '../src/store/record-store.ts';
+
+const SAMPLE_ZIP = '/work/shared/data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip';
+const BASE = 'http://localhost:8080/id';
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = 20;
+
+// A seeded generator: the same requests on every run, so runs compare.
+let seed = 20260101;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+const chance = (p: number) => random() < p;
+const ms = (n: number | undefined) => (n === undefined ? '—' : `${n.toFixed(n < 10 ? 2 : 1)} ms`);
+const percentile = (values: readonly number[], p: number): number | undefined => {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+// ---------------------------------------------------------------------------------------------
+// Store and server
+
+const zip = process.argv[2] ?? SAMPLE_ZIP;
+const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-api-'));
+let started = performance.now();
+// Into the record log first, then open the store: its index then loads in one bulk pass.
+const log = await RecordStore.open({ dir });
+const report = await importHmisCsv(log, zip);
+await log.close();
+if (!report.applied) throw new Error(`import failed: ${report.errors.length} errors`);
+const store = await EmbeddedStore.open({ dir, baseIri: BASE });
+await store.indexReady;
+console.log(`LSA sample imported and indexed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+let captured: { sparql: string; options: QueryOptions | undefined }[] | undefined;
+const runQuery = store.query.bind(store);
+// Records what each request runs; the store still answers (this is a tap, not a stand-in).
+store.query = (sparql, options) => {
+  captured?.push({ sparql, options });
+  return runQuery(sparql, options);
+};
+
+const adminToken = crypto.randomBytes(32).toString('base64url');
+const config = loadConfig({ HEARTH_DATA_DIR: dir, HEARTH_BASE_IRI: BASE, PORT: '0' });
+const audit = new AuditLog(dir);
+const app = createApp({ store, config, adminToken, audit, users: new UserDirectory(dir) });
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const auth = { Authorization: `Bearer ${adminToken}` };
+
+// ---------------------------------------------------------------------------------------------
+// Parameters from the data
+
+const source = store.records.source(report.source);
+if (!source) throw new Error(`no source ${report.source}`);
+const rows = (name: string) => [...source.table(name).rows.values()];
+const col = (name: string, column: string) => {
+  const i = fieldIndex(table(name), column);
+  return (row: Row) => row[i] ?? '';
+};
+const [enrollmentClient, enrollmentProject, entryDate] = ['PersonalID', 'ProjectID', 'EntryDate'].map((c) =>
+  col('Enrollment', c),
+) as [(r: Row) => string, (r: Row) => string, (r: Row) => string];
+const enrollments = rows('Enrollment');
+const entryDates = enrollments.map(entryDate).filter(Boolean);
+const distinct = (name: string, column: string) =>
+  [...new Set(rows(name).map(col(name, column)))].filter(Boolean);
+const funders = distinct('Funder', 'Funder');
+const projectTypes = distinct('Project', 'ProjectType');
+const cocCodes = distinct('ProjectCoC', 'CoCCode');
+const clientUpdated = rows('Client').map(col('Client', 'DateUpdated')).filter(Boolean);
+const client = (id: string) => source.get('Client', id) ?? [];
+const clientColumn = (row: Row, column: string) => col('Client', column)(row);
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** One request's parameter values, around a random enrollment (so its client and project match). */
+function paramsFor(route: RouteSpec): Record<string, string> {
+  const enrollment = pick(enrollments);
+  const values: Record<string, string | undefined> = {
+    PersonalID: enrollmentClient(enrollment),
+    ProjectID:
+      route.params.some((p) => p.name === 'ProjectID' && p.in === 'path') || chance(0.5)
+        ? enrollmentProject(enrollment)
+        : undefined,
+    EntryDate: chance(0.5) ? addDays(entryDate(enrollment), -pick([30, 365, 1000])) : undefined,
+    ExitDate: chance(0.3) ? addDays(pick(entryDates), 365) : undefined,
+    ActiveOn: chance(0.5) ? pick(entryDates) : undefined,
+    Funder: chance(0.5) ? pick(funders) : undefined,
+    ProjectType: chance(0.5) ? pick(projectTypes) : undefined,
+    CocCode: chance(0.3) ? pick(cocCodes) : undefined,
+    OperatingStartDate: chance(0.2) ? pick(entryDates) : undefined,
+    since: chance(0.7) ? pick(clientUpdated).replace(' ', 'T') : undefined,
+    from: undefined,
+    to: undefined,
+  };
+  if (chance(0.5)) {
+    values.from = pick(entryDates);
+    values.to = addDays(values.from, 365);
+  }
+  const chosen: Record<string, string> = {};
+  for (const param of route.params) {
+    const value = values[param.name];
+    if (value !== undefined) chosen[param.name] = value;
+    else if (param.in === 'path') throw new Error(`${route.path}: no value for ${param.name}`);
+  }
+  return chosen;
+}
+
+/** A request body like a caller's: search criteria of a real client, or a client record to store. */
+function bodyFor(route: RouteSpec, personalId: string): unknown {
+  const row = client(personalId);
+  if (route.body?.schema === 'ClientSearchQuery') {
+    const last = clientColumn(row, 'LastName');
+    return pick([
+      { LastName: last.slice(0, 4), FirstName: clientColumn(row, 'FirstName') },
+      { LastName: `${last.slice(0, -1)}x` }, // a typo
+      { DOB: clientColumn(row, 'DOB'), LastName: last },
+      { SSN: clientColumn(row, 'SSN').slice(-4), LastName: last },
+      { PersonalID: personalId },
+    ]);
+  }
+  if (route.body?.table === 'Client' && route.body.partial)
+    return { MiddleName: pick(['A', 'B', 'C', null]) };
+  if (route.body?.table === 'Client') {
+    const spec = table('Client');
+    const body: Record<string, unknown> = {};
+    spec.fields.forEach((field, i) => {
+      const value = row[i];
+      if (
+        !value ||
+        ['PersonalID', 'DateCreated', 'DateUpdated', 'UserID', 'DateDeleted', 'ExportID'].includes(field.name)
+      )
+        return;
+      body[field.name] = field.type.kind === 'integer' ? Number(value) : value;
+    });
+    return body;
+  }
+  if (route.body)
+    throw new Error(`${route.operationId}: no bench body for ${route.body.schema ?? route.body.table}`);
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+interface Result {
+  readonly route: RouteSpec;
+  readonly http: number[];
+  readonly sparql: number[];
+  readonly statuses: Map<number, number>;
+  readonly queries: number;
+}
+
+async function request(route: RouteSpec): Promise<{ status: number; queries: typeof captured }> {
+  const params = paramsFor(route);
+  let path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  const query = new URLSearchParams(
+    route.params
+      .filter((p) => p.in === 'query' && params[p.name] !== undefined)
+      .map((p) => [p.name, params[p.name] ?? '']),
+  );
+  if (query.size > 0) path += `?${query}`;
+  const body = bodyFor(route, params.PersonalID ?? enrollmentClient(pick(enrollments)));
+  captured = [];
+  const response = await fetch(`${origin}/api/v1${path}`, {
+    method: route.method.toUpperCase(),
+    headers: { ...auth, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  await response.arrayBuffer();
+  const queries = captured;
+  captured = undefined;
+  return { status: response.status, queries };
+}
+
+async function measure(route: RouteSpec): Promise<Result> {
+  for (let i = 0; i < WARMUP; i++) await request(route);
+  const http: number[] = [];
+  const replays: NonNullable<typeof captured>[] = [];
+  const statuses = new Map<number, number>();
+  for (let i = 0; i < REQUESTS; i++) {
+    const begin = performance.now();
+    const { status, queries } = await request(route);
+    http.push(performance.now() - begin);
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    if (queries && queries.length > 0) replays.push(queries);
+  }
+  // Replays every request's queries in order, on the store itself (no HTTP, no handler, no JSON).
+  const sparql: number[] = [];
+  for (const [i, queries] of [...replays.slice(0, WARMUP), ...replays].entries()) {
+    const begin = performance.now();
+    for (const q of queries) await runQuery(q.sparql, q.options);
+    if (i >= Math.min(WARMUP, replays.length)) sparql.push(performance.now() - begin);
+  }
+  const queries = replays.reduce((n, r) => n + r.length, 0);
+  return { route, http, sparql, statuses, queries };
+}
+
+const scenarioRoutes = HMIS_API_ROUTES.filter((r) => r.scenario !== undefined);
+// Writes last: the reads then measure the imported data, not the index catching up with writes.
+const ordered = [
+  ...scenarioRoutes.filter((r) => r.action !== 'write-client'),
+  ...scenarioRoutes.filter((r) => r.action === 'write-client'),
+];
+console.log(`${REQUESTS} requests per scenario (after ${WARMUP} warm-up), node ${process.version}\n`);
+const header = [
+  'sc.',
+  'route',
+  'HTTP p50',
+  'HTTP p99',
+  'Oxigraph p50',
+  'Oxigraph p99',
+  'HTTP/Ox p50',
+  'statuses',
+  'targets',
+];
+const lines: string[][] = [header];
+for (const route of ordered) {
+  const r = await measure(route);
+  const [p50, p99] = [percentile(r.http, 50) ?? 0, percentile(r.http, 99) ?? 0];
+  const [s50, s99] = [percentile(r.sparql, 50), percentile(r.sparql, 99)];
+  const ratio = s50 === undefined ? undefined : p50 / s50;
+  const missed = [
+    ...(p50 > 20 ? ['p50'] : []),
+    ...(p99 > 100 ? ['p99'] : []),
+    ...(ratio !== undefined && ratio > 1.2 ? ['1.2×'] : []),
+  ];
+  const statuses = [...r.statuses].map(([status, n]) => `${status}×${n}`).join(' ');
+  lines.push([
+    String(route.scenario),
+    `${route.method.toUpperCase()} ${route.path}`,
+    ms(p50),
+    ms(p99),
+    ms(s50),
+    ms(s99),
+    ratio === undefined ? '—' : `${ratio.toFixed(2)}×`,
+    statuses,
+    missed.length === 0 ? 'met' : `MISSED ${missed.join(', ')}`,
+  ]);
+  console.log(`  measured ${route.operationId} (${(r.queries / REQUESTS).toFixed(1)} queries per request)`);
+}
+const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
+console.log(`\n${lines.map((l) => l.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n')}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Throughput
+
+interface Cannon {
+  completed: number;
+  /** Seconds. */
+  duration: number;
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+const ids = [...new Set(enrollments.map(enrollmentClient))];
+const CANNON = `
+const { workerData, parentPort } = require('node:worker_threads');
+const autocannon = require(workerData.autocannon);
+let i = 0;
+const next = () => '/api/v1/client/' + encodeURIComponent(workerData.ids[i++ % workerData.ids.length]);
+const options = {
+  url: workerData.origin, connections: 50, duration: workerData.seconds, headers: workerData.headers,
+  requests: [{ setupRequest: (req) => ({ ...req, path: next() }) }],
+};
+// Outside the main thread autocannon hands back raw histograms; aggregateResult makes the summary.
+autocannon(options).then((raw) => {
+  const r = autocannon.aggregateResult([raw], options);
+  parentPort.postMessage({ completed: raw.totalCompletedRequests, duration: (raw.finish - raw.start) / 1000, latency: r.latency, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts });
+});
+`;
+started = performance.now();
+const cannon = await new Promise<Cannon>((resolve, reject) => {
+  const worker = new Worker(CANNON, {
+    eval: true,
+    workerData: {
+      autocannon: createRequire(import.meta.url).resolve('autocannon'),
+      origin,
+      seconds: SECONDS,
+      headers: auth,
+      ids: ids.sort(() => random() - 0.5),
+    },
+  });
+  worker.once('message', (result: Cannon) => {
+    resolve(result);
+    void worker.terminate();
+  });
+  worker.once('error', reject);
+});
+const rate = cannon.completed / cannon.duration;
+console.log(
+  `GET /api/v1/client/{id}, 50 connections, ${SECONDS} s, ${ids.length} rotating ids: ` +
+    `${Math.round(rate).toLocaleString('en-US')} req/s (p50 ${cannon.latency.p50} ms, p99 ${cannon.latency.p99} ms; ` +
+    `non-2xx ${cannon.non2xx}, errors ${cannon.errors}, timeouts ${cannon.timeouts}) — ${rate >= 3000 ? 'met' : 'MISSED'} (≥ 3,000)`,
+);
+
+await new Promise((resolve) => server.close(resolve));
+await audit.flush(); // before removing the directory it appends to
+await store.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,93 @@
+/**
+ * Scenarios 4, 6 and 7: a project's clients (one item per enrollment), and projects by funding
+ * source, project type, CoC and operating dates.
+ */
+import { table } from '../../model/index.ts';
+import { literal } from '../../query/bind.ts';
+import type { ApiServices, RouteRequest } from '../route-spec.ts';
+import { graphTerm, notFound, recordAt, recordTerm, scoped, select, visibleProjects } from './common.ts';
+import { cut, pageBindings, pageOf } from './paging.ts';
+import { part, type RecordPart, respond, rowJson } from './representations.ts';
+import { exitOf } from './summaries.ts';
+
+const CLIENT = table('Client');
+const PROJECT = table('Project');
+const ENROLLMENT = table('Enrollment');
+const column = (spec: typeof CLIENT, name: string) => spec.fields.findIndex((f) => f.name === name);
+const ENROLLMENT_ID = column(ENROLLMENT, 'EnrollmentID');
+const ENTRY_DATE = column(ENROLLMENT, 'EntryDate');
+const EXIT_DATE = column(table('Exit'), 'ExitDate');
+
+type Params = Record<string, string | number | undefined>;
+const dateTerm = (value: string | number | undefined) =>
+  value === undefined ? undefined : literal(String(value), 'date');
+const codeTerm = (value: string | number | undefined) =>
+  value === undefined ? undefined : literal(String(value), 'integer');
+
+export async function getProjectClients(request: RouteRequest, services: ApiServices): Promise<Response> {
+  const at = scoped(request, services);
+  const projectId = request.params.ProjectID as string;
+  if (!at.scope.canSeeProject(at.source, projectId)) throw notFound('project');
+  const page = pageOf(request);
+  const params = request.params as Params;
+  const solutions = await select(services, 'project-clients', {
+    graph: graphTerm(at),
+    project: recordTerm(at, 'Project', projectId),
+    EntryDate: dateTerm(params.EntryDate),
+    ExitDate: dateTerm(params.ExitDate),
+    ...pageBindings(page, 'string'),
+  });
+  const { items, next } = cut(solutions, page, (s) => [s.client?.value ?? '', s.enrollment?.value ?? '']);
+  const clients: unknown[] = [];
+  const records: RecordPart[] = [];
+  for (const solution of items) {
+    const client = recordAt(at, solution.client)?.row;
+    const enrollment = recordAt(at, solution.enrollment)?.row;
+    if (!client || !enrollment || !at.scope.canSeeRecord(at.source, 'Enrollment', enrollment)) continue;
+    const exit = exitOf(at.state, enrollment[ENROLLMENT_ID] ?? '');
+    const { PersonalID, ...rest } = rowJson(CLIENT, client);
+    clients.push({
+      PersonalID,
+      EnrollmentID: enrollment[ENROLLMENT_ID],
+      EntryDate: enrollment[ENTRY_DATE] || null,
+      ExitDate: exit?.[EXIT_DATE] || null,
+      ...rest,
+    });
+    records.push(
+      part('Client', client),
+      part('Enrollment', enrollment, ['EnrollmentID', 'PersonalID', 'ProjectID', 'EntryDate']),
+    );
+    if (exit) records.push(part('Exit', exit, ['ExitID', 'EnrollmentID', 'ExitDate']));
+  }
+  return respond(request, at, {
+    json: { clients, ...(next ? { nextCursor: next } : {}) },
+    records,
+    next,
+  });
+}
+
+export async function getProjects(request: RouteRequest, services: ApiServices): Promise<Response> {
+  const at = scoped(request, services);
+  const page = pageOf(request);
+  const params = request.params as Params;
+  const solutions = await select(services, 'projects', {
+    graph: graphTerm(at),
+    visibleProjects: visibleProjects(at),
+    Funder: codeTerm(params.Funder),
+    ProjectType: codeTerm(params.ProjectType),
+    CocCode: params.CocCode === undefined ? undefined : literal(String(params.CocCode)),
+    OperatingStartDate: dateTerm(params.OperatingStartDate),
+    OperatingEndDate: dateTerm(params.OperatingEndDate),
+    ...pageBindings(page, 'string'),
+  });
+  const { items, next } = cut(solutions, page, (s) => [s.project?.value ?? '', '']);
+  const projects = items
+    .map((s) => recordAt(at, s.project)?.row)
+    .filter((row) => row !== undefined && at.scope.canSeeRecord(at.source, 'Project', row))
+    .map((row) => row ?? []);
+  return respond(request, at, {
+    json: { projects: projects.map((row) => rowJson(PROJECT, row)), ...(next ? { nextCursor: next } : {}) },
+    records: projects.map((row) => part('Project', row)),
+    next,
+  });
+}

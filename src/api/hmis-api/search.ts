@@ -1,0 +1,203 @@
+/**
+ * Scenario 1: POST /client/search. Criteria travel in the body (never the URL), are never logged and
+ * never echoed in errors. The stored query finds candidates (client-search.rq); each candidate is then
+ * scored here against every criterion given and the list ranked by that score:
+ *
+ *   criterion   weight  match
+ *   PersonalID    4     exact
+ *   SSN           3     9 digits: exact 1, same last four 0.5;  4 digits: same last four 1
+ *   DOB           2     YYYY-MM-DD: exact 1, same year 0.3;     YYYY: same year 1
+ *   LastName      2     case and accents ignored: equal 1, prefix 0.9, one edit 0.7, two edits 0.5
+ *   FirstName     1.5   as LastName (two edits only for names of five letters or more)
+ *
+ * score = Σ weight × match / Σ weight of the criteria given, in [0, 1]; clients scoring 0 are dropped.
+ * Edits are Levenshtein distance to the name or to its prefix of the query's length, so "Jhon" finds
+ * John and "Cariwa" finds Caraway. Candidates come from the name's initial (its first two letters
+ * when both names are given), so a typo there is found only through another criterion.
+ */
+import { table } from '../../model/index.ts';
+import { literal } from '../../query/bind.ts';
+import type { Row } from '../../store/record-state.ts';
+import { ApiError, type FieldError } from '../errors.ts';
+import type { ApiServices, RouteRequest } from '../route-spec.ts';
+import { isCalendarDate } from '../router.ts';
+import { graphTerm, recordAt, scoped, select } from './common.ts';
+import { DEFAULT_LIMIT } from './paging.ts';
+import { part, respond, rowJson } from './representations.ts';
+
+const CLIENT = table('Client');
+const column = (name: string) => CLIENT.fields.findIndex((f) => f.name === name);
+const COL = {
+  PersonalID: column('PersonalID'),
+  FirstName: column('FirstName'),
+  LastName: column('LastName'),
+  SSN: column('SSN'),
+  DOB: column('DOB'),
+};
+
+export interface Criteria {
+  readonly PersonalID?: string;
+  readonly FirstName?: string;
+  readonly LastName?: string;
+  readonly DOB?: string;
+  readonly SSN?: string;
+}
+
+const LIMITS: Readonly<Record<keyof Criteria, number>> = {
+  PersonalID: 32,
+  FirstName: 50,
+  LastName: 50,
+  DOB: 10,
+  SSN: 11,
+};
+
+/** The body as criteria; 400 naming the fields (never their values) otherwise. */
+export function parseCriteria(body: unknown): Criteria {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ApiError(400, 'bad_request', 'the body must be a JSON object of search criteria');
+  const errors: FieldError[] = [];
+  const criteria: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) {
+    // hasOwn: a body's `__proto__` or `constructor` key must not find Object.prototype's.
+    const limit = Object.hasOwn(LIMITS, name) ? LIMITS[name as keyof Criteria] : undefined;
+    if (limit === undefined)
+      errors.push({ field: name.slice(0, 64), rule: 'unknown', message: 'not a search field' });
+    else if (typeof value !== 'string') errors.push({ field: name, rule: 'type', message: 'a string' });
+    else if ([...value].length > limit)
+      errors.push({ field: name, rule: 'maxLength', message: `at most ${limit}` });
+    else if (value.trim() !== '') criteria[name] = value.trim();
+  }
+  const { DOB, SSN } = criteria;
+  if (DOB !== undefined && !isCalendarDate(DOB) && !/^\d{4}$/.test(DOB))
+    errors.push({ field: 'DOB', rule: 'type', message: 'YYYY-MM-DD, or a year YYYY' });
+  if (SSN !== undefined && !/^(\d{9}|\d{4}|\d{3}-\d{2}-\d{4})$/.test(SSN))
+    errors.push({ field: 'SSN', rule: 'type', message: '9 digits (dashes allowed) or the last 4' });
+  if (errors.length > 0) throw new ApiError(400, 'bad_request', 'invalid search criteria', errors);
+  if (Object.keys(criteria).length === 0)
+    throw new ApiError(400, 'bad_request', 'give at least one of PersonalID, FirstName, LastName, DOB, SSN');
+  if (SSN !== undefined) criteria.SSN = SSN.replace(/-/g, '');
+  return criteria;
+}
+
+/** Lower case, accents and everything but letters and digits removed. */
+export const normalizeName = (name: string): string =>
+  name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
+
+/** Levenshtein distance, or `max + 1` as soon as it must exceed `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      );
+      current.push(value);
+      best = Math.min(best, value);
+    }
+    if (best > max) return max + 1;
+    previous = current;
+  }
+  return previous[b.length] ?? max + 1;
+}
+
+export function nameMatch(query: string, stored: string): number {
+  const q = normalizeName(query);
+  const n = normalizeName(stored);
+  if (!q || !n) return 0;
+  if (q === n) return 1;
+  if (n.startsWith(q)) return 0.9;
+  const max = q.length >= 5 ? 2 : 1;
+  const distance = Math.min(editDistance(q, n, max), editDistance(q, n.slice(0, q.length), max));
+  return distance === 1 ? 0.7 : distance === 2 ? 0.5 : 0;
+}
+
+const WEIGHTS: Readonly<Record<keyof Criteria, number>> = {
+  PersonalID: 4,
+  SSN: 3,
+  DOB: 2,
+  LastName: 2,
+  FirstName: 1.5,
+};
+
+function matchOf(name: keyof Criteria, query: string, row: Row): number {
+  const value = row[COL[name]] ?? '';
+  if (!value) return 0;
+  switch (name) {
+    case 'PersonalID':
+      return value === query ? 1 : 0;
+    case 'SSN':
+      if (query.length === 4) return value.endsWith(query) ? 1 : 0;
+      return value === query ? 1 : value.slice(-4) === query.slice(-4) ? 0.5 : 0;
+    case 'DOB':
+      if (query.length === 4) return value.startsWith(`${query}-`) ? 1 : 0;
+      return value === query ? 1 : value.slice(0, 4) === query.slice(0, 4) ? 0.3 : 0;
+    default:
+      return nameMatch(query, value);
+  }
+}
+
+/** The score of one client in [0, 1], rounded to three decimals. */
+export function scoreOf(criteria: Criteria, row: Row): number {
+  let total = 0;
+  let got = 0;
+  for (const [name, query] of Object.entries(criteria) as [keyof Criteria, string][]) {
+    total += WEIGHTS[name];
+    got += WEIGHTS[name] * matchOf(name, query, row);
+  }
+  return total === 0 ? 0 : Math.round((got / total) * 1000) / 1000;
+}
+
+function candidateBindings(criteria: Criteria) {
+  const { PersonalID, FirstName, LastName, DOB, SSN } = criteria;
+  // With both names, each needs only its first two letters to match: a typo there in one name is
+  // still found through the other, and the store looks at a tenth of the candidates.
+  const letters = FirstName !== undefined && LastName !== undefined ? 2 : 1;
+  const initial = (name: string | undefined) => {
+    if (!name) return undefined;
+    const start = name.toLowerCase().slice(0, letters);
+    const prefix = /^[a-z]+$/.test(start) ? start : normalizeName(name)[0];
+    return prefix ? literal(prefix) : undefined;
+  };
+  return {
+    PersonalID: PersonalID === undefined ? undefined : literal(PersonalID),
+    DOB: DOB?.length === 10 ? literal(DOB, 'date') : undefined,
+    birthYear: DOB?.length === 4 ? literal(DOB, 'integer') : undefined,
+    SSN: SSN?.length === 9 ? literal(SSN) : undefined,
+    ssnLast4: SSN === undefined ? undefined : literal(SSN.slice(-4)),
+    firstInitial: initial(FirstName),
+    lastInitial: initial(LastName),
+  };
+}
+
+export async function searchClients(request: RouteRequest, services: ApiServices): Promise<Response> {
+  const criteria = parseCriteria(request.body);
+  const at = scoped(request, services);
+  const limit = (request.params.limit as number | undefined) ?? DEFAULT_LIMIT;
+  const solutions = await select(services, 'client-search', {
+    graph: graphTerm(at),
+    ...candidateBindings(criteria),
+  });
+  const ranked = solutions
+    .map((s) => recordAt(at, s.client)?.row)
+    .filter((row): row is Row => row !== undefined && at.scope.canSeeRecord(at.source, 'Client', row))
+    .map((row) => ({ row, score: scoreOf(criteria, row) }))
+    .filter((match) => match.score > 0)
+    .sort(
+      (a, b) => b.score - a.score || (a.row[COL.PersonalID] ?? '').localeCompare(b.row[COL.PersonalID] ?? ''),
+    )
+    .slice(0, limit);
+  return respond(request, at, {
+    json: { matchedClients: ranked.map(({ row, score }) => ({ score, ...rowJson(CLIENT, row) })) },
+    records: ranked.map(({ row }) => part('Client', row)),
+  });
+}

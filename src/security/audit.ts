@@ -1,0 +1,125 @@
+/**
+ * The audit log: `audit.jsonl` in the data directory, one JSON line per access decision or write.
+ * Lines name who (principal name and role), what (action, route template, outcome) and which
+ * records (identifiers such as PersonalID and EnrollmentID) — never names, SSNs, DOBs, tokens or
+ * request bodies. The event type only admits identifier fields, and every value is re-checked here
+ * so a careless caller cannot log a body by accident.
+ *
+ * Appends are buffered and written asynchronously (one appendFile per batch, in order), so a
+ * request never waits for the disk; `flush()` waits for everything recorded so far.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Principal } from './principal.ts';
+
+export const AUDIT_FILE = 'audit.jsonl';
+
+export type AuditOutcome = 'allowed' | 'denied' | 'not_found' | 'unauthorized' | 'invalid' | 'error';
+
+export interface AuditEvent {
+  /** Undefined when the request did not authenticate. */
+  readonly principal?: Pick<Principal, 'name' | 'role'> | undefined;
+  /** A policy action (policy.ts) or `authenticate`. */
+  readonly action: string;
+  /** Method and route template, e.g. `GET /client/{PersonalID}`: a template, never a URL with a query. */
+  readonly route: string;
+  readonly outcome: AuditOutcome;
+  readonly status?: number;
+  readonly source?: string;
+  /** Identifier columns only, e.g. { PersonalID: 'C1', EnrollmentID: ['E1', 'E2'] }. */
+  readonly records?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+const MAX_VALUE = 64;
+const MAX_IDS = 100;
+/** Write early when this much is waiting, so a burst does not grow the buffer without bound. */
+const FLUSH_BYTES = 64 * 1024;
+/** Identifier columns of the HMIS CSV (PersonalID, EnrollmentID, ProjectID, …): none of them is PII. */
+const IDENTIFIER_KEY = /^[A-Z][A-Za-z]{0,40}ID$/;
+const SAFE_TOKEN = /^[A-Za-z0-9._:/{}-]+$/;
+
+const clip = (value: string) => value.slice(0, MAX_VALUE);
+
+/** Identifier values as given, clipped; anything that is not an identifier key is dropped. */
+function identifiers(records: AuditEvent['records']): Record<string, string | string[]> | undefined {
+  if (!records) return undefined;
+  const kept: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(records)) {
+    if (!IDENTIFIER_KEY.test(key)) continue;
+    if (typeof value === 'string') kept[key] = clip(value);
+    else if (Array.isArray(value)) kept[key] = value.slice(0, MAX_IDS).map((id) => clip(String(id)));
+  }
+  return Object.keys(kept).length > 0 ? kept : undefined;
+}
+
+/** `METHOD /path` without query or fragment, limited to path characters. */
+function routeOf(route: string): string {
+  const [method = '', template = ''] = route.split(/\s+/, 2);
+  const pathPart = (template || method).split(/[?#]/, 1)[0] ?? '';
+  const clean = pathPart.replace(/[^A-Za-z0-9._~/{}:-]/g, '_').slice(0, 200);
+  return template ? `${method.toUpperCase().replace(/[^A-Z]/g, '')} ${clean}` : clean;
+}
+
+export function auditLine(event: AuditEvent, time = new Date()): string {
+  const line = {
+    time: time.toISOString(),
+    principal: event.principal ? clip(event.principal.name) : null,
+    role: event.principal?.role ?? null,
+    action: SAFE_TOKEN.test(event.action) ? clip(event.action) : 'unknown',
+    route: routeOf(event.route),
+    outcome: event.outcome,
+    ...(Number.isInteger(event.status) ? { status: event.status } : {}),
+    ...(event.source && SAFE_TOKEN.test(event.source) ? { source: clip(event.source) } : {}),
+    ...(identifiers(event.records) ? { records: identifiers(event.records) } : {}),
+  };
+  return `${JSON.stringify(line)}\n`;
+}
+
+export class AuditLog {
+  readonly file: string;
+  private buffer: string[] = [];
+  private bytes = 0;
+  private scheduled = false;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(dataDir: string) {
+    this.file = path.join(dataDir, AUDIT_FILE);
+  }
+
+  record(event: AuditEvent): void {
+    const line = auditLine(event);
+    this.buffer.push(line);
+    this.bytes += line.length;
+    if (this.bytes >= FLUSH_BYTES) void this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  /** Resolves once every line recorded so far is appended. */
+  flush(): Promise<void> {
+    this.scheduled = false;
+    if (this.buffer.length > 0) {
+      const batch = this.buffer.join('');
+      const count = this.buffer.length;
+      this.buffer = [];
+      this.bytes = 0;
+      // Chained, so batches land in order even when one write is slow.
+      this.writing = this.writing.then(() => this.append(batch, count));
+    }
+    return this.writing;
+  }
+
+  private async append(batch: string, count: number): Promise<void> {
+    try {
+      await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
+      await fs.promises.appendFile(this.file, batch, { mode: 0o600 });
+    } catch (error) {
+      // The lines themselves stay out of the error log: they are about people.
+      console.error(
+        `audit log: could not append ${count} line(s) to ${this.file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Writes through the HMIS API (demo data): create (201, server-set columns, the hearth-api Export
+ * row), partial update (null clears, PersonalID immutable, DateUpdated by the server), validation
+ * by the FY2026 model (422), imports over HTTP, and the `source` parameter once two sources exist.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
+import { importHmisCsv } from '../../src/ingest/import.ts';
+import { asJson, Expect } from './expect.ts';
+import {
+  type CsvRow,
+  call,
+  closeServer,
+  DEMO_DIR,
+  json,
+  openServer,
+  readCsvFolder,
+  type Server,
+} from './helpers.ts';
+
+type Item = Record<string, unknown>;
+type ErrorBody = { error: { code: string; fields?: { field: string; rule?: string; message: string }[] } };
+let server: Server;
+let x: Expect;
+
+beforeAll(async () => {
+  server = await openServer(DEMO_DIR);
+  x = new Expect(readCsvFolder(DEMO_DIR));
+}, 60_000);
+afterAll(async () => {
+  await closeServer(server);
+});
+
+/** A valid new client: every non-nullable Client.csv column of the model, values from its lists. */
+const NEW_CLIENT = {
+  FirstName: 'Ada',
+  LastName: 'Testperson',
+  NameDataQuality: 1,
+  SSNDataQuality: 99,
+  DOB: '1990-04-01',
+  DOBDataQuality: 1,
+  AmIndAKNative: 0,
+  Asian: 0,
+  BlackAfAmerican: 0,
+  HispanicLatinao: 1,
+  MidEastNAfrican: 0,
+  NativeHIPacific: 0,
+  White: 0,
+  VeteranStatus: 0,
+};
+
+describe('POST /client (scenario 2)', () => {
+  it('creates a client: 201, Location, server-set PersonalID, dates, UserID and ExportID', async () => {
+    const before = Date.now() - 1000;
+    const response = await call(server.app, 'POST', '/client', { body: NEW_CLIENT });
+    expect(response.status).toBe(201);
+    const created = await json<Item>(response);
+    expect(created).toMatchObject({
+      ...NEW_CLIENT,
+      UserID: 'env:HEARTH_ADMIN_TOKEN',
+      ExportID: 'hearth-api',
+      DateDeleted: null,
+    });
+    expect(created.PersonalID).toMatch(/^[0-9a-f]{32}$/);
+    expect(created.DateCreated).toBe(created.DateUpdated);
+    expect(Date.parse(`${created.DateCreated}Z`)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(response.headers.get('location')).toBe(`/api/v1/client/${created.PersonalID}`);
+    const read = await call(server.app, 'GET', `/client/${created.PersonalID}`);
+    expect(await json(read)).toEqual({ ...created, enrollments: [] });
+    await call(server.app, 'POST', '/client', { body: NEW_CLIENT });
+    const exports = [...(server.store.records.source(server.source)?.table('Export').rows.keys() ?? [])];
+    expect(exports.filter((id) => id === 'hearth-api')).toHaveLength(1);
+  });
+
+  it('refuses server-set columns (400) and model violations (422, no PII echoed)', async () => {
+    const post = (body: unknown) => call(server.app, 'POST', '/client', { body });
+    for (const column of ['PersonalID', 'DateCreated', 'DateUpdated', 'UserID', 'DateDeleted', 'ExportID']) {
+      const response = await post({ ...NEW_CLIENT, [column]: 'x' });
+      expect(response.status).toBe(400);
+      expect((await json<ErrorBody>(response)).error.fields).toEqual([
+        { field: column, rule: 'readOnly', message: 'set by the server' },
+      ]);
+    }
+    const cases: [Item, string, string][] = [
+      [{ VeteranStatus: 7 }, 'VeteranStatus', 'codeList'],
+      [{ NameDataQuality: null }, 'NameDataQuality', 'required'],
+      [{ FirstName: 'Z'.repeat(51) }, 'FirstName', 'maxLength'],
+      [{ RaceNone: 8 }, 'RaceNone', 'nullUnless'],
+      [{ YearEnteredService: 1800 }, 'YearEnteredService', 'range'],
+      [{ SSN: '12345' }, 'SSN', 'pattern'],
+    ];
+    for (const [change, field, rule] of cases) {
+      const response = await post({ ...NEW_CLIENT, ...change });
+      expect(response.status, field).toBe(422);
+      const body = await json<ErrorBody>(response);
+      expect(body.error.code).toBe('validation_failed');
+      expect(body.error.fields?.find((f) => f.field === field)?.rule, field).toBe(rule);
+      expect(JSON.stringify(body)).not.toContain('Z'.repeat(51));
+      expect(JSON.stringify(body)).not.toContain('12345');
+    }
+  });
+});
+
+describe('PATCH /client/{PersonalID} (scenario 3)', () => {
+  const stored = (): CsvRow => x.clients.values().next().value as CsvRow;
+
+  it('changes only the columns given, null clears, the server sets DateUpdated and UserID', async () => {
+    const c = stored();
+    const token = await server.users.add('writer', 'integrator');
+    const response = await call(server.app, 'PATCH', `/client/${c.PersonalID}`, {
+      token,
+      body: { PersonalID: c.PersonalID, MiddleName: 'Quinn', NameSuffix: null },
+    });
+    expect(response.status).toBe(200);
+    const updated = await json<Item>(response);
+    const { DateUpdated, UserID, ...rest } = updated;
+    const { DateUpdated: old, UserID: _, ...expected } = asJson('Client', c);
+    expect(rest).toEqual({ ...expected, MiddleName: 'Quinn', NameSuffix: null });
+    expect(UserID).toBe('writer');
+    expect(String(DateUpdated) > String(old)).toBe(true);
+    const { enrollments: _e, ...read } = await json<Item>(
+      await call(server.app, 'GET', `/client/${c.PersonalID}`),
+    );
+    expect(read).toEqual(updated);
+  });
+
+  it('refuses a new PersonalID, an empty change and changes that break the model', async () => {
+    const c = stored();
+    const patch = (body: unknown) => call(server.app, 'PATCH', `/client/${c.PersonalID}`, { body });
+    const moved = await patch({ PersonalID: 'OTHER' });
+    expect(moved.status).toBe(400);
+    expect((await json<ErrorBody>(moved)).error.fields?.[0]).toMatchObject({
+      field: 'PersonalID',
+      rule: 'immutable',
+    });
+    expect((await patch({})).status).toBe(400);
+    expect((await patch({ Nickname: 'x' })).status).toBe(400);
+    const broken = await patch({ DOBDataQuality: null });
+    expect(broken.status).toBe(422);
+    const after = await json<Item>(await call(server.app, 'GET', `/client/${c.PersonalID}`));
+    expect(after.DOBDataQuality).toBe(Number(c.DOBDataQuality));
+  });
+});
+
+describe('imports over HTTP and data sources', () => {
+  const zipOf = async (dir: string): Promise<Buffer> => {
+    const archive = new yazl.ZipFile();
+    for (const file of fs.readdirSync(dir)) archive.addFile(path.join(dir, file), file);
+    archive.end();
+    return buffer(archive.outputStream);
+  };
+  const upload = (body: Uint8Array, token?: string) =>
+    call(server.app, 'POST', '/imports', {
+      rawBody: new Blob([new Uint8Array(body)]),
+      token,
+      headers: { 'Content-Type': 'application/zip' },
+    });
+
+  it('POST /imports runs an import in the background; GET /imports/{id} reports it; one at a time', async () => {
+    const zip = new Uint8Array(await zipOf(DEMO_DIR));
+    const [first, second] = await Promise.all([upload(zip), upload(zip)]);
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(409);
+    const job = await json<Item>(first);
+    expect(first.headers.get('location')).toBe(`/api/v1/imports/${job.id}`);
+    let status: Item = job;
+    for (let i = 0; i < 200 && status.status === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = await json<Item>(await call(server.app, 'GET', `/imports/${job.id}`));
+    }
+    expect(status).toMatchObject({ status: 'succeeded', report: { applied: true, source: server.source } });
+    const broken = await upload(new TextEncoder().encode('not a zip'));
+    const failed = await json<Item>(broken);
+    for (let i = 0; i < 200 && failed.status === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      Object.assign(failed, await json<Item>(await call(server.app, 'GET', `/imports/${failed.id}`)));
+    }
+    expect(failed.status).toBe('failed');
+    expect(String(failed.error)).not.toContain(server.dir);
+    expect((await call(server.app, 'GET', '/imports/no-such-job')).status).toBe(404);
+    const caseworker = await server.users.add('case-import', 'caseworker', { projects: ['X'] });
+    expect((await upload(zip, caseworker)).status).toBe(403);
+  });
+
+  it('with two sources, `source` is required and chooses', async () => {
+    await importHmisCsv(server.store.log, DEMO_DIR, { source: 'second' });
+    const none = await call(server.app, 'GET', '/projects');
+    expect(none.status).toBe(400);
+    expect((await json<ErrorBody>(none)).error.fields?.[0]?.field).toBe('source');
+    expect((await call(server.app, 'GET', '/projects?source=nowhere')).status).toBe(400);
+    for (const source of [server.source, 'second']) {
+      const response = await call(server.app, 'GET', `/projects?source=${source}`);
+      expect(response.status).toBe(200);
+      const { projects } = await json<{ projects: Item[] }>(response);
+      expect(projects.map((p) => p.ProjectID).sort()).toEqual([...x.projects.keys()].sort());
+    }
+    const ld = await call(server.app, 'GET', '/projects?source=second', { accept: 'application/ld+json' });
+    expect(JSON.stringify(await ld.json())).toContain('/id/second/project/');
+  });
+});
