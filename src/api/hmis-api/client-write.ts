@@ -10,23 +10,21 @@
  *
  * Every record needs an ExportID that names an Export.csv row, so API writes point to one Export
  * row per source, `hearth-api`, created with the first write from the source's latest Export row
- * (same source, marked as a delta from Hearth). DEVIATIONS.md says so.
+ * (same source, marked as a delta from Hearth; shared with OpenHMIS in api/record-writes.ts).
+ * DEVIATIONS.md says so.
  */
 import crypto from 'node:crypto';
-import { type FieldSpec, fieldIndex, table } from '../../model/index.ts';
+import { fieldIndex, table } from '../../model/index.ts';
 import type { Operation } from '../../store/operations.ts';
-import type { Row, SourceState } from '../../store/record-state.ts';
 import { InvalidWriteError, validateOperations } from '../../validate/operations.ts';
 import { validateRow } from '../../validate/row.ts';
 import { ApiError, type FieldError } from '../errors.ts';
+import { API_EXPORT_ID, apiExportOperations, jsonCell, timestamp } from '../record-writes.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
-import { isCalendarDate } from '../router.ts';
-import { type Scoped, scoped, visibleClient } from './common.ts';
+import { scoped, visibleClient } from './common.ts';
 import { part, respond, rowJson } from './representations.ts';
 
-export const API_EXPORT_ID = 'hearth-api';
 const CLIENT = table('Client');
-const EXPORT = table('Export');
 /** Columns only the server writes. */
 const SERVER_COLUMNS = new Set([
   'PersonalID',
@@ -36,25 +34,6 @@ const SERVER_COLUMNS = new Set([
   'DateDeleted',
   'ExportID',
 ]);
-
-/** `YYYY-MM-DD hh:mm:ss` in UTC: HUD's CSV date-time form. */
-export const timestamp = (now = new Date()): string => now.toISOString().slice(0, 19).replace('T', ' ');
-
-/** One JSON value as a CSV cell, or a FieldError for the wrong JSON type. */
-function cell(field: FieldSpec, value: unknown): string | FieldError {
-  const wrong = (expected: string): FieldError => ({ field: field.name, rule: 'type', message: expected });
-  if (value === null) return '';
-  switch (field.type.kind) {
-    case 'integer':
-      return Number.isSafeInteger(value) ? String(value) : wrong('an integer or null');
-    case 'money':
-      return typeof value === 'number' && Number.isFinite(value) ? String(value) : wrong('a number or null');
-    case 'date':
-      return typeof value === 'string' && isCalendarDate(value) ? value : wrong('a date YYYY-MM-DD or null');
-    default:
-      return typeof value === 'string' ? value : wrong('a string or null');
-  }
-}
 
 /** The body's columns as cells; 400 for a non-object, unknown or server-set columns, wrong JSON types. */
 function bodyCells(body: unknown, path?: string): Map<string, string> {
@@ -72,7 +51,7 @@ function bodyCells(body: unknown, path?: string): Map<string, string> {
     } else if (SERVER_COLUMNS.has(name)) {
       errors.push({ field: name, rule: 'readOnly', message: 'set by the server' });
     } else {
-      const result = cell(field, value);
+      const result = jsonCell(field, value);
       if (typeof result === 'string') cells.set(name, result);
       else errors.push(result);
     }
@@ -85,33 +64,6 @@ function withCells(row: readonly string[], cells: ReadonlyMap<string, string>): 
   const next = [...row];
   for (const [name, value] of cells) next[fieldIndex(CLIENT, name)] = value;
   return next;
-}
-
-/** The put of the `hearth-api` Export row when the source lacks it, from its latest Export row. */
-function apiExport(at: Scoped, now: Date): Operation[] {
-  if (at.state.get('Export', API_EXPORT_ID)) return [];
-  const latest = latestExport(at.state);
-  if (!latest) throw new ApiError(409, 'conflict', 'the data source has no Export.csv row to write under');
-  const set = (name: string, value: string) => {
-    latest[fieldIndex(EXPORT, name)] = value;
-  };
-  const day = timestamp(now).slice(0, 10);
-  set('ExportID', API_EXPORT_ID);
-  set('ExportDate', timestamp(now));
-  set('ExportStartDate', day);
-  set('ExportEndDate', day);
-  set('SoftwareName', 'Hearth HMIS API');
-  set('ExportPeriodType', '4'); // Other
-  set('ExportDirective', '1'); // Delta refresh
-  return [{ op: 'put', source: at.source, table: 'Export', row: latest }];
-}
-
-function latestExport(state: SourceState): string[] | undefined {
-  const date = fieldIndex(EXPORT, 'ExportDate');
-  let latest: Row | undefined;
-  for (const row of state.table('Export').rows.values())
-    if (!latest || (row[date] ?? '') > (latest[date] ?? '')) latest = row;
-  return latest ? [...latest] : undefined;
 }
 
 function stamp(row: string[], request: RouteRequest, now: Date, created: boolean): string[] {
@@ -136,7 +88,7 @@ export async function createClient(request: RouteRequest, services: ApiServices)
   row[fieldIndex(CLIENT, 'PersonalID')] = personalId;
   row[fieldIndex(CLIENT, 'ExportID')] = API_EXPORT_ID;
   await services.store.commitValidated([
-    ...apiExport(at, now),
+    ...apiExportOperations(at.source, at.state, now),
     { op: 'put', source: at.source, table: 'Client', row },
   ]);
   const response = await respond(request, at, {
