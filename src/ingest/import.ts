@@ -14,7 +14,7 @@ import type { Row } from '../store/record-state.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import { validateRow } from '../validate/row.ts';
 import { severityOf } from '../validate/severity.ts';
-import { readTable, StructuralError } from './csv-table.ts';
+import { readTable, StructuralError, type TableRow } from './csv-table.ts';
 import { excerpt, type FileSummary, type ImportIssue, type ImportReport } from './report.ts';
 import { type ImportSource, openImportSource } from './sources.ts';
 
@@ -47,6 +47,19 @@ interface ReadState {
 
 const DIRECTIVE_FULL = '2';
 
+/**
+ * Where an import's rows come from: the CSV files of an export, or an HMIS XML document mapped
+ * onto the same tables (src/xml/xml-import.ts). Either way the rows meet one validator and one
+ * transaction below.
+ */
+export interface TableSource {
+  /** How reports name the rows of a table (`Client.csv`, or `file.xml <Client>`). */
+  fileName(spec: TableSpec): string;
+  rows(spec: TableSpec, onWarnings: (warnings: readonly string[]) => void): AsyncIterable<TableRow>;
+  /** Runs just before the transaction is committed (e.g. to record what the tables cannot hold). */
+  beforeCommit?(): Promise<void>;
+}
+
 export async function importHmisCsv(
   store: RecordStore,
   location: string,
@@ -57,48 +70,70 @@ export async function importHmisCsv(
   try {
     const missing = TABLES.filter((spec) => !input.files.has(spec.file.toLowerCase())).map((s) => s.file);
     if (missing.length > 0) throw new StructuralError(`${input.description} lacks ${missing.join(', ')}`);
-    const read: ReadState = {
-      incoming: new Map(),
-      rejected: new Map(),
-      errors: [],
-      dataQuality: [],
-      warnings: [],
-    };
-    const files: FileSummary[] = [];
-    for (const spec of TABLES) files.push(await readFile(input, spec, read, options));
-    const { incoming, errors, dataQuality, warnings } = read;
-    const exportInfo = describeExport(incoming.get('Export') ?? new Map(), options.source);
-    checkReferences(store, exportInfo, read, files, options.skipInvalidRows === true);
-    const report: ImportReport = {
-      ...exportInfo,
-      applied: false,
-      files,
-      errors,
-      dataQuality,
-      warnings,
-      durationMs: 0,
-    };
-    const mayApply = errors.length === 0 || options.skipInvalidRows === true;
-    if (mayApply && !options.dryRun) {
-      const operations = planOperations(store, exportInfo, incoming, files);
-      report.txId = await store.commit(operations);
-      report.applied = true;
-    }
-    report.durationMs = performance.now() - started;
-    return report;
+    return await importTables(store, csvTables(input), options, started);
   } finally {
     input.close();
   }
 }
 
+function csvTables(input: ImportSource): TableSource {
+  return {
+    fileName: (spec) => spec.file,
+    async *rows(spec, onWarnings) {
+      const file = input.files.get(spec.file.toLowerCase());
+      if (!file) throw new StructuralError(`${spec.file} is missing`);
+      yield* readTable(spec, await file.open(), (plan) => onWarnings(plan.warnings));
+    },
+  };
+}
+
+/** Validates every table's rows, checks links, and applies all of it as one transaction (or nothing). */
+export async function importTables(
+  store: RecordStore,
+  source: TableSource,
+  options: ImportOptions = {},
+  started = performance.now(),
+): Promise<ImportReport> {
+  const read: ReadState = {
+    incoming: new Map(),
+    rejected: new Map(),
+    errors: [],
+    dataQuality: [],
+    warnings: [],
+  };
+  const files: FileSummary[] = [];
+  for (const spec of TABLES) files.push(await readFile(source, spec, read, options));
+  const { incoming, errors, dataQuality, warnings } = read;
+  const exportInfo = describeExport(incoming.get('Export') ?? new Map(), options.source);
+  checkReferences(store, exportInfo, read, files, options.skipInvalidRows === true);
+  const report: ImportReport = {
+    ...exportInfo,
+    applied: false,
+    files,
+    errors,
+    dataQuality,
+    warnings,
+    durationMs: 0,
+  };
+  const mayApply = errors.length === 0 || options.skipInvalidRows === true;
+  if (mayApply && !options.dryRun) {
+    const operations = planOperations(store, exportInfo, incoming, files);
+    await source.beforeCommit?.();
+    report.txId = await store.commit(operations);
+    report.applied = true;
+  }
+  report.durationMs = performance.now() - started;
+  return report;
+}
+
 async function readFile(
-  input: ImportSource,
+  source: TableSource,
   spec: TableSpec,
   found: ReadState,
   options: ImportOptions,
 ): Promise<FileSummary> {
   const summary: FileSummary = {
-    file: spec.file,
+    file: source.fileName(spec),
     rows: 0,
     invalid: 0,
     skippedOlder: 0,
@@ -109,13 +144,8 @@ async function readFile(
   const invalidKeys = new Map<string, number>();
   found.incoming.set(spec.name, accepted);
   found.rejected.set(spec.name, invalidKeys);
-  const file = input.files.get(spec.file.toLowerCase());
-  if (!file) throw new StructuralError(`${spec.file} is missing`);
   const keyIndex = fieldIndex(spec, spec.key);
-  const stream = await file.open();
-  for await (const { line, row } of readTable(spec, stream, (plan) =>
-    found.warnings.push(...plan.warnings),
-  )) {
+  for await (const { line, row } of source.rows(spec, (warnings) => found.warnings.push(...warnings))) {
     summary.rows++;
     if (summary.rows % 10_000 === 0) options.onProgress?.(spec.file, summary.rows);
     const violations = validateRow(spec, row);
@@ -132,7 +162,7 @@ async function readFile(
     let invalid = false;
     for (const v of violations) {
       const severity = severityOf(v.rule, options.strict === true);
-      (severity === 'error' ? found.errors : found.dataQuality).push(issue(spec.file, line, v));
+      (severity === 'error' ? found.errors : found.dataQuality).push(issue(summary.file, line, v));
       invalid ||= severity === 'error';
     }
     if (invalid) {

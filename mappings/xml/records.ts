@@ -1,0 +1,303 @@
+/**
+ * HUD HMIS XML (FY2022 and v6.1.2) ↔ the FY2026 model, as data.
+ *
+ * XML follows HUD's logical model: one element per data element group (ClientVeteranInfo,
+ * IncomeAndSources, ExitRHY, …), where the CSV (and so the model) folds groups into wide tables
+ * (Client, IncomeBenefits, Exit, …). Each entry below says which FY2026 table an XML record fills
+ * and which of its elements names the row. Field names are derived from the model wherever the
+ * XML element has the same name; only renames are listed. An XML element with no FY2026 home is
+ * kept with its record (and reported at import); a FY2026 field a version cannot carry is listed
+ * by `src/xml/mapping.ts` from these same tables.
+ */
+
+export type XmlVersion = 'FY2022' | 'v6.1.2';
+
+export const XML_NAMESPACES: Readonly<Record<XmlVersion, string>> = {
+  FY2022: 'http://www.hudhdx.info/Resources/Vendors/FY2022/HUD_HMIS.xsd',
+  'v6.1.2': 'http://www.hudhdx.info/Resources/Vendors/6_1/HUD_HMIS.xsd',
+};
+
+/** Copies fields of another record, found by a key the XML record holds (e.g. Enrollment → PersonalID). */
+export interface Lookup {
+  /** The XML element (or model field) holding the other record's key. */
+  readonly key: string;
+  readonly table: string;
+  /** Fields copied from the other record into this row (same names on both sides). */
+  readonly copy: readonly string[];
+}
+
+/** Chooses an element's xsi:type from a sibling's value (HUD's `xs:alternative`-like types). */
+export interface XsiTypeRule {
+  readonly element: string;
+  readonly by: string;
+  readonly types: Readonly<Record<string, string>>;
+}
+
+export interface RecordMapping {
+  /** The XML element under Export. */
+  readonly element: string;
+  /** The FY2026 table its values go to. */
+  readonly table: string;
+  /** The XML element whose value is the FY2026 row's key (the record's own ID, or its parent's). */
+  readonly keyFrom: string;
+  /** The record's own ID element when it is not the row's key (regenerated as the key on export). */
+  readonly ownId?: string;
+  /** XML element → FY2026 field, where the names differ. */
+  readonly renames?: Readonly<Record<string, string>>;
+  readonly lookups?: readonly Lookup[];
+  readonly versions: readonly XmlVersion[];
+}
+
+const BOTH: readonly XmlVersion[] = ['FY2022', 'v6.1.2'];
+const FY2022: readonly XmlVersion[] = ['FY2022'];
+const V6: readonly XmlVersion[] = ['v6.1.2'];
+
+const personFromEnrollment: Lookup = { key: 'EnrollmentID', table: 'Enrollment', copy: ['PersonalID'] };
+const into = (table: string, keyFrom: string, element: string, versions = BOTH, extra = {}) => ({
+  element,
+  table,
+  keyFrom,
+  ownId: `${element}ID`,
+  versions,
+  ...extra,
+});
+
+/** XML record elements, in the order the export writes them (parents first). */
+export const RECORD_MAPPINGS: readonly RecordMapping[] = [
+  { element: 'Organization', table: 'Organization', keyFrom: 'OrganizationID', versions: BOTH },
+  { element: 'User', table: 'User', keyFrom: 'UserID', versions: FY2022 },
+  {
+    element: 'Project',
+    table: 'Project',
+    keyFrom: 'ProjectID',
+    versions: BOTH,
+  },
+  { element: 'Funder', table: 'Funder', keyFrom: 'FunderID', versions: BOTH },
+  { element: 'ProjectCoC', table: 'ProjectCoC', keyFrom: 'ProjectCoCID', versions: FY2022 },
+  {
+    element: 'Inventory',
+    table: 'Inventory',
+    keyFrom: 'InventoryID',
+    lookups: [{ key: 'ProjectCoCID', table: 'ProjectCoC', copy: ['ProjectID', 'CoCCode'] }],
+    versions: FY2022,
+  },
+  { element: 'Inventory', table: 'Inventory', keyFrom: 'InventoryID', versions: V6 },
+  { element: 'Affiliation', table: 'Affiliation', keyFrom: 'AffiliationID', versions: BOTH },
+  { element: 'Client', table: 'Client', keyFrom: 'PersonalID', versions: BOTH },
+  into('Client', 'PersonalID', 'ClientVeteranInfo'),
+  { element: 'Enrollment', table: 'Enrollment', keyFrom: 'EnrollmentID', versions: BOTH },
+  into('Enrollment', 'EnrollmentID', 'EnrollmentCoC', FY2022, { renames: { CoCCode: 'EnrollmentCoC' } }),
+  into('Enrollment', 'EnrollmentID', 'DateOfEngagement'),
+  into('Enrollment', 'EnrollmentID', 'MoveInDate'),
+  into('Enrollment', 'EnrollmentID', 'PATHStatus', FY2022),
+  into('Enrollment', 'EnrollmentID', 'PATHStatus', V6, {
+    ownId: 'PathStatusID',
+    renames: { DateOfStatus: 'DateOfPATHStatus' },
+  }),
+  into('Enrollment', 'EnrollmentID', 'RHYBCPStatus'),
+  into('Enrollment', 'EnrollmentID', 'EntryRHY', BOTH, {
+    renames: { MentalHealthIssuesFam: 'MentalHealthDisorderFam', AlcoholDrugAbuseFam: 'AlcoholDrugUseDisorderFam' },
+  }),
+  into('Enrollment', 'EnrollmentID', 'EntrySSVF'),
+  into('Enrollment', 'EnrollmentID', 'EntryRHSP'),
+  {
+    element: 'Exit',
+    table: 'Exit',
+    keyFrom: 'ExitID',
+    lookups: [personFromEnrollment],
+    versions: BOTH,
+  },
+  into('Exit', 'ExitID', 'ExitHousingAssessment'),
+  into('Exit', 'ExitID', 'ExitRHY', BOTH, { renames: { WorkPlaceViolenceThreats: 'WorkplaceViolenceThreats' } }),
+  into('Exit', 'ExitID', 'RHYAftercare', FY2022),
+  into('Exit', 'ExitID', 'RHYAftercare', V6, {
+    ownId: 'RhyAfterCareID',
+    renames: { AfterCareDate: 'AftercareDate', AfterCareProvided: 'AftercareProvided' },
+  }),
+  into('Exit', 'ExitID', 'VASHExitReason', BOTH, { ownId: 'VashExitReasonID' }),
+  ...['IncomeAndSources', 'NonCashBenefits', 'HealthInsurance', 'MedicalAssistance', 'ConnectionWithSOAR'].map(
+    (element): RecordMapping => ({
+      element,
+      table: 'IncomeBenefits',
+      keyFrom: `${element}ID`,
+      renames: {
+        VAMedicalServices: 'VHAServices',
+        NoVAMedReason: 'NoVHAReason',
+        OtherSource: 'OtherIncomeSource',
+        OtherSourceAmount: 'OtherIncomeAmount',
+        OtherSourceIdentify: 'OtherIncomeSourceIdentify',
+      },
+      lookups: [personFromEnrollment],
+      versions: BOTH,
+    }),
+  ),
+  ...['DomesticViolence', 'HealthStatus'].map(
+    (element): RecordMapping => ({
+      element,
+      table: 'HealthAndDV',
+      keyFrom: `${element}ID`,
+      renames: { DomesticViolenceVictim: 'DomesticViolenceSurvivor' },
+      lookups: [personFromEnrollment],
+      versions: element === 'HealthStatus' ? FY2022 : BOTH,
+    }),
+  ),
+  ...['Education', 'Employment'].map(
+    (element): RecordMapping => ({
+      element,
+      table: 'EmploymentEducation',
+      keyFrom: `${element}ID`,
+      lookups: [personFromEnrollment],
+      versions: BOTH,
+    }),
+  ),
+  {
+    element: 'Disabilities',
+    table: 'Disabilities',
+    keyFrom: 'DisabilitiesID',
+    renames: { IndefiniteAndImpairsIndependence: 'IndefiniteAndImpairs' },
+    lookups: [personFromEnrollment],
+    versions: BOTH,
+  },
+  {
+    element: 'ServiceFAReferral',
+    table: 'Services',
+    keyFrom: 'ServiceFAReferralID',
+    lookups: [personFromEnrollment],
+    versions: BOTH,
+  },
+  {
+    element: 'CurrentLivingSituation',
+    table: 'CurrentLivingSituation',
+    keyFrom: 'CurrentLivingSitID',
+    versions: FY2022,
+  },
+  { element: 'Assessment', table: 'Assessment', keyFrom: 'AssessmentID', versions: FY2022 },
+  {
+    element: 'AssessmentQuestions',
+    table: 'AssessmentQuestions',
+    keyFrom: 'AssessmentQuestionID',
+    versions: FY2022,
+  },
+  { element: 'AssessmentResults', table: 'AssessmentResults', keyFrom: 'AssessmentResultID', versions: FY2022 },
+  { element: 'Event', table: 'Event', keyFrom: 'EventID', versions: FY2022 },
+  {
+    element: 'YouthEducationStatus',
+    table: 'YouthEducationStatus',
+    keyFrom: 'YouthEducationStatusID',
+    lookups: [personFromEnrollment],
+    versions: FY2022,
+  },
+];
+
+/** Record metadata travels as attributes in XML and as columns in the model. */
+export const ATTRIBUTE_FIELDS: Readonly<Record<string, string>> = {
+  dateCreated: 'DateCreated',
+  dateUpdated: 'DateUpdated',
+  userID: 'UserID',
+  dateDeleted: 'DateDeleted',
+  informationDate: 'InformationDate',
+  dataCollectionStage: 'DataCollectionStage',
+};
+
+/** Source and Export elements ↔ Export.csv columns (ExportPeriod's children included). */
+export const EXPORT_FIELDS: Readonly<Record<string, string>> = {
+  StartDate: 'ExportStartDate',
+  EndDate: 'ExportEndDate',
+};
+
+/** The xsi:type a value needs on export; HUD's instances name these types on import. */
+export const XSI_TYPES: Readonly<Record<XmlVersion, readonly XsiTypeRule[]>> = {
+  FY2022: [
+    {
+      element: 'DisabilityResponse',
+      by: 'DisabilityType',
+      types: {
+        '5': 'disabilityResponsePhysicalDisability',
+        '6': 'disabilityResponseDevelopmentalDisability',
+        '7': 'disabilityResponseChronicHealthCondition',
+        '8': 'disabilityResponseHIVAIDS',
+        '9': 'disabilityResponseMentalHealthDisorder',
+        '10': 'disabilityResponseSubstanceUseDisorder',
+      },
+    },
+    {
+      element: 'IndefiniteAndImpairs',
+      by: 'DisabilityType',
+      types: {
+        '5': 'indefiniteAndImpairsPhysicalDisability',
+        '7': 'indefiniteAndImpairsChronicHealthCondition',
+        '9': 'indefiniteAndImpairsMentalHealthDisorder',
+        '10': 'indefiniteAndImpairsSubstanceUseDisorder',
+      },
+    },
+    {
+      element: 'TypeProvided',
+      by: 'RecordType',
+      types: {
+        '141': 'typeProvidedP1ServicesPATHFunded',
+        '142': 'typeProvidedR14RHYServiceConnections',
+        '143': 'typeProvidedW1ServicesHOPWA',
+        '144': 'typeProvidedV2ServicesProvidedSSVF',
+        '151': 'typeProvidedW2FinancialAssistanceHOPWA',
+        '152': 'typeProvidedV3FinancialAssistanceSSVF',
+        '161': 'typeProvidedP2ReferralPATH',
+        '200': 'typeProvidedBedNightDate',
+        '210': 'typeProvidedV8HUDVASHVoucherTracking',
+        '300': 'typeProvidedC2MovingOnAssistance',
+      },
+    },
+    { element: 'FAAmount', by: 'RecordType', types: { '151': 'fAAmountHOPWA', '152': 'fAAmountSSVF' } },
+  ],
+  'v6.1.2': [
+    {
+      element: 'DisabilityResponse',
+      by: 'DisabilityType',
+      types: {
+        '5': 'disabilityResponseNoYesDoesntKnowRefused',
+        '6': 'disabilityResponseNoYesDoesntKnowRefused',
+        '7': 'disabilityResponseNoYesDoesntKnowRefused',
+        '8': 'disabilityResponseNoYesDoesntKnowRefused',
+        '9': 'disabilityResponseNoYesDoesntKnowRefused',
+        '10': 'disabilityResponseSubstanceAbuse',
+      },
+    },
+  ],
+};
+
+/**
+ * FY2024 renumbered living situations (1 → 101, 16 → 116, …): category × 100 + the old code.
+ * Pairs are FY2026 code → FY2022/v6 code; fields listed are translated both ways.
+ */
+export const CODE_TRANSLATIONS: readonly {
+  readonly fields: readonly string[];
+  readonly pairs: Readonly<Record<string, string>>;
+}[] = [
+  {
+    fields: ['LivingSituation', 'Destination', 'CurrentLivingSituation'],
+    pairs: {
+      '101': '1',
+      '116': '16',
+      '118': '18',
+      '204': '4',
+      '205': '5',
+      '206': '6',
+      '207': '7',
+      '215': '15',
+      '225': '25',
+      '302': '2',
+      '312': '12',
+      '313': '13',
+      '314': '14',
+      '327': '27',
+      '332': '32',
+      '329': '29',
+      '410': '10',
+      '411': '11',
+      '421': '21',
+      '422': '22',
+      '423': '23',
+      '426': '26',
+      '435': '20',
+    },
+  },
+];
