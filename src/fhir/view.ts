@@ -1,0 +1,229 @@
+/**
+ * What one caller may see, as FHIR resources: every read goes through the access policy's scope
+ * (security/policy.ts), so a record outside it is as absent here as on the HMIS API. Resources are
+ * built from the in-memory records on demand; nothing is cached, so every answer follows the
+ * latest commit.
+ */
+import { EPISODE_FIELDS as E } from '../../mappings/fhir/episode-of-care.ts';
+import { fieldIndex, table } from '../model/index.ts';
+import type { AccessScope } from '../security/policy.ts';
+import { clientRecord, type EnrollmentRecord } from '../store/client-record.ts';
+import type { RecordState, Row, SourceState } from '../store/record-state.ts';
+import type { RecordContext } from './context.ts';
+import { parseFhirId } from './ids.ts';
+import { coverageResources } from './resources/coverage.ts';
+import { disabilityCondition, latestByType } from './resources/disability.ts';
+import {
+  type EpisodeRows,
+  episodeResource,
+  healthcareServiceResource,
+  organizationResource,
+} from './resources/episode.ts';
+import { patientResource } from './resources/patient.ts';
+import {
+  currentLivingSituation,
+  homelessnessCondition,
+  priorLivingSituation,
+  programEnrollment,
+} from './resources/sdoh.ts';
+import type { FhirOptions, Resource } from './types.ts';
+import { cell } from './values.ts';
+
+/** The resource types Hearth serves, in the order $everything lists them. */
+export const RESOURCE_TYPES = [
+  'Patient',
+  'EpisodeOfCare',
+  'Condition',
+  'Observation',
+  'Coverage',
+  'Organization',
+  'HealthcareService',
+] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+/** Types whose every resource belongs to one client (the Patient compartment). */
+export const PATIENT_TYPES: ReadonlySet<string> = new Set([
+  'Patient',
+  'EpisodeOfCare',
+  'Condition',
+  'Observation',
+  'Coverage',
+]);
+
+export interface MemberIdLookup {
+  get(source: string, personalId: string): string | undefined;
+}
+
+const ENROLLMENT_CLIENT = fieldIndex(table('Enrollment'), 'PersonalID');
+const CLS_CLIENT = fieldIndex(table('CurrentLivingSituation'), 'PersonalID');
+
+/** The latest of an enrollment's Exit rows (HUD allows one; a second would be a data error). */
+const latestExit = (exits: readonly Row[] | undefined): Row | undefined =>
+  exits?.reduce((a, b) => (cell(b, E.exitDate.index) > cell(a, E.exitDate.index) ? b : a));
+
+export class FhirView {
+  constructor(
+    private readonly records: RecordState,
+    readonly scope: AccessScope,
+    private readonly base: string,
+    private readonly options: FhirOptions,
+    private readonly memberIds: MemberIdLookup | undefined,
+    private readonly today = new Date().toISOString().slice(0, 10),
+  ) {}
+
+  sources(): string[] {
+    return [...this.records.sources.keys()];
+  }
+
+  context(source: string): RecordContext | undefined {
+    const state = this.records.source(source);
+    if (!state) return undefined;
+    return {
+      base: this.base,
+      source,
+      state,
+      options: this.options,
+      memberId: (personalId) => this.memberIds?.get(source, personalId),
+    };
+  }
+
+  /** Visible clients as (source, PersonalID), source by source. */
+  *clients(): Iterable<readonly [string, string]> {
+    for (const source of this.sources()) {
+      for (const personalId of this.scope.visibleClientIds(source)) yield [source, personalId];
+    }
+  }
+
+  patient(source: string, personalId: string): Resource | undefined {
+    const context = this.context(source);
+    const row = context?.state.get('Client', personalId);
+    if (!context || !row || !this.scope.canSeeClient(source, personalId)) return undefined;
+    return patientResource(context, row);
+  }
+
+  /** The client's resources of the given patient-compartment types, as far as the caller may see them. */
+  compartment(source: string, personalId: string, types: ReadonlySet<string>): Resource[] {
+    const context = this.context(source);
+    const found = context && clientRecord(context.state, personalId);
+    const record = found && this.scope.filterClientRecord(source, found);
+    if (!context || !record) return [];
+    const resources: Resource[] = [];
+    if (types.has('Patient')) {
+      const patient = patientResource(context, record.client);
+      if (patient) resources.push(patient);
+    }
+    for (const enrollment of record.enrollments)
+      resources.push(...this.episodeResources(context, enrollment, types));
+    if (types.has('Coverage')) {
+      const incomes = record.enrollments.flatMap((e) => e.records.get('IncomeBenefits') ?? []);
+      resources.push(...coverageResources(context, personalId, incomes));
+    }
+    return resources;
+  }
+
+  private episodeResources(context: RecordContext, record: EnrollmentRecord, types: ReadonlySet<string>) {
+    const rows: EpisodeRows = {
+      enrollment: record.enrollment,
+      exit: latestExit(record.records.get('Exit')),
+      project: context.state.get('Project', cell(record.enrollment, E.projectId.index)),
+    };
+    const made: (Resource | undefined)[] = [];
+    if (types.has('EpisodeOfCare')) made.push(episodeResource(context, rows));
+    if (types.has('Condition')) {
+      made.push(homelessnessCondition(context, rows));
+      const latest = latestByType(record.records.get('Disabilities') ?? []);
+      for (const row of latest.values()) made.push(disabilityCondition(context, row));
+    }
+    if (types.has('Observation')) {
+      made.push(priorLivingSituation(context, rows), programEnrollment(context, rows));
+      for (const row of record.records.get('CurrentLivingSituation') ?? [])
+        made.push(currentLivingSituation(context, row));
+    }
+    return made.filter((r): r is Resource => r !== undefined);
+  }
+
+  organization(source: string, key: string): Resource | undefined {
+    const context = this.context(source);
+    const row = context?.state.get('Organization', key);
+    if (!context || !row || !this.scope.canSeeRecord(source, 'Organization', row)) return undefined;
+    return organizationResource(context, row);
+  }
+
+  healthcareService(source: string, key: string): Resource | undefined {
+    const context = this.context(source);
+    const row = context?.state.get('Project', key);
+    if (!context || !row || !this.scope.canSeeProject(source, key)) return undefined;
+    return healthcareServiceResource(context, row, this.today);
+  }
+
+  /** Every visible Organization or HealthcareService, source by source. */
+  *directory(type: 'Organization' | 'HealthcareService'): Iterable<Resource> {
+    const tableName = type === 'Organization' ? 'Organization' : 'Project';
+    for (const source of this.sources()) {
+      const state = this.records.source(source) as SourceState;
+      for (const key of state.table(tableName).rows.keys()) {
+        const resource =
+          type === 'Organization' ? this.organization(source, key) : this.healthcareService(source, key);
+        if (resource) yield resource;
+      }
+    }
+  }
+
+  /** The client a patient-compartment resource id belongs to, or undefined. */
+  ownerOf(type: string, id: string): readonly [string, string] | undefined {
+    const parsed = parseFhirId(type, id, this.sources());
+    if (!parsed) return undefined;
+    const state = this.records.source(parsed.source);
+    if (!state) return undefined;
+    if (type === 'Patient' || type === 'Coverage') return [parsed.source, parsed.key];
+    if (parsed.kind === 'cls') {
+      const row = state.get('CurrentLivingSituation', parsed.key);
+      return row ? [parsed.source, cell(row, CLS_CLIENT)] : undefined;
+    }
+    const enrollment = state.get('Enrollment', parsed.key);
+    return enrollment ? [parsed.source, cell(enrollment, ENROLLMENT_CLIENT)] : undefined;
+  }
+
+  read(type: string, id: string): Resource | undefined {
+    if (type === 'Organization' || type === 'HealthcareService') {
+      const parsed = parseFhirId(type, id, this.sources());
+      if (!parsed) return undefined;
+      return type === 'Organization'
+        ? this.organization(parsed.source, parsed.key)
+        : this.healthcareService(parsed.source, parsed.key);
+    }
+    if (!PATIENT_TYPES.has(type)) return undefined;
+    const owner = this.ownerOf(type, id);
+    if (!owner) return undefined;
+    if (type === 'Patient') return this.patient(owner[0], owner[1]);
+    return this.compartment(owner[0], owner[1], new Set([type])).find((r) => r.id === id);
+  }
+
+  /** The Organization and HealthcareService a set of resources refers to, when visible. */
+  referenced(resources: readonly Resource[]): Resource[] {
+    const seen = new Set<string>();
+    const found: Resource[] = [];
+    for (const resource of resources) {
+      for (const ref of directoryReferences(resource)) {
+        if (seen.has(ref)) continue;
+        seen.add(ref);
+        const [type, id] = ref.split('/') as [string, string];
+        const target = this.read(type, id);
+        if (target) found.push(target);
+      }
+    }
+    return found;
+  }
+}
+
+function directoryReferences(resource: Resource): string[] {
+  const refs: string[] = [];
+  const add = (value: unknown) => {
+    const ref = (value as { reference?: string } | undefined)?.reference;
+    if (ref && /^(Organization|HealthcareService)\//.test(ref)) refs.push(ref);
+  };
+  add(resource.managingOrganization);
+  add(resource.providedBy);
+  for (const focus of (resource.focus as unknown[] | undefined) ?? []) add(focus);
+  return refs;
+}
