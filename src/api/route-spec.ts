@@ -6,6 +6,7 @@
 import type { Config } from '../config.ts';
 import type { AuditLog } from '../security/audit.ts';
 import type { TokenDirectory } from '../security/authenticate.ts';
+import type { ConsentBook } from '../security/consent.ts';
 import type { Action } from '../security/policy.ts';
 import type { Principal, Role } from '../security/principal.ts';
 import type { EmbeddedStore } from '../store/embedded-store.ts';
@@ -19,6 +20,8 @@ export interface ApiServices {
   /** HEARTH_ADMIN_TOKEN; unset means no admin token is accepted. */
   readonly adminToken?: string;
   readonly audit: AuditLog;
+  /** Consents to share (consents.jsonl): the policy widens client visibility by them. */
+  readonly consents: ConsentBook;
 }
 
 export type ParamType = 'string' | 'integer' | 'date' | 'date-time' | 'cursor';

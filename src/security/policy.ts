@@ -9,6 +9,10 @@
  * scope is indistinguishable from one that does not exist. Rows with a DateDeleted are hidden from
  * everyone, and so is everything under them.
  *
+ * Consent widens this, field by field (security/consent.ts): an approved consent naming the
+ * caller's organization or CoC shows them the Client columns it shares (filterClientRecord,
+ * consentedColumns), and nothing under the client; pending, denied and revoked consents do nothing.
+ *
  * Role matrix (admin can do everything; scope = --projects/--orgs):
  *
  *   action         admin  caseworker  integrator  researcher  health-system
@@ -29,6 +33,13 @@ import { ApiError } from '../api/errors.ts';
 import { fieldIndex, findTable, TABLES, table } from '../model/index.ts';
 import type { ClientRecord, EnrollmentRecord } from '../store/client-record.ts';
 import type { RecordState, Row, SourceState } from '../store/record-state.ts';
+import {
+  type ConsentAudience,
+  type ConsentGrants,
+  consentAudience,
+  NO_CONSENTS,
+  sharedColumns,
+} from './consent.ts';
 import { type Principal, ROLES, type Role } from './principal.ts';
 
 export const ACTIONS = [
@@ -95,6 +106,10 @@ export interface AccessScope {
   filterClientRecord(source: string, record: ClientRecord): ClientRecord | undefined;
   /** PersonalIDs of visible clients, each once, in no particular order; O(enrollments in scope). */
   visibleClientIds(source: string): Iterable<string>;
+  /** Client columns approved consents open to a caller who cannot otherwise see the client; undefined: none. */
+  consentedColumns(source: string, personalId: string): ReadonlySet<string> | undefined;
+  /** PersonalIDs the caller sees only through consent (consentedColumns is defined, canSeeClient is not). */
+  consentedClientIds(source: string): Iterable<string>;
 }
 
 const DATE_DELETED = new Map(
@@ -125,9 +140,12 @@ const hasScoped = (set: ReadonlySet<string> | undefined, source: string, id: str
 class PolicyScope implements AccessScope {
   readonly unrestricted: boolean;
 
+  private readonly audiences = new Map<string, ConsentAudience>();
+
   constructor(
     readonly principal: Principal,
     private readonly records: RecordState,
+    private readonly consents: ConsentGrants,
   ) {
     // A caseworker is never unrestricted: without a scope it sees nothing (fail closed).
     this.unrestricted =
@@ -219,8 +237,31 @@ class PolicyScope implements AccessScope {
           enrollment[ENROLLMENT.client] === personalId && this.enrollmentVisible(source, state, enrollment),
       )
       .map(visibleRows);
-    if (!this.unrestricted && enrollments.length === 0) return undefined;
-    return { client: record.client, enrollments };
+    if (this.unrestricted || enrollments.length > 0) return { client: record.client, enrollments };
+    const columns = this.consentedColumns(source, personalId);
+    if (!columns) return undefined;
+    const masked = table('Client').fields.map((f, i) =>
+      columns.has(f.name) ? (record.client[i] ?? '') : '',
+    );
+    return { client: masked, enrollments: [] };
+  }
+
+  consentedColumns(source: string, personalId: string): ReadonlySet<string> | undefined {
+    const state = this.records.source(source);
+    const client = state?.get('Client', personalId);
+    if (this.unrestricted || !state || !client || isDeleted('Client', client)) return undefined;
+    if (this.visibleEnrollmentKeys(source, personalId).length > 0) return undefined;
+    let audience = this.audiences.get(source);
+    if (!audience) {
+      audience = consentAudience(state, source, this.principal, this.scopedProjectIds(source, state));
+      this.audiences.set(source, audience);
+    }
+    return sharedColumns(this.consents.forClient(source, personalId), audience);
+  }
+
+  *consentedClientIds(source: string): Iterable<string> {
+    for (const personalId of this.consents.consentingClients(source))
+      if (this.consentedColumns(source, personalId)) yield personalId;
   }
 
   *visibleClientIds(source: string): Iterable<string> {
@@ -283,6 +324,11 @@ function visibleRows({ enrollment, records }: EnrollmentRecord): EnrollmentRecor
   return { enrollment, records: kept };
 }
 
-export function scopeFor(principal: Principal, records: RecordState): AccessScope {
-  return new PolicyScope(principal, records);
+/** `consents`: the server's consent records (security/consent.ts); without them consent widens nothing. */
+export function scopeFor(
+  principal: Principal,
+  records: RecordState,
+  consents: ConsentGrants = NO_CONSENTS,
+): AccessScope {
+  return new PolicyScope(principal, records, consents);
 }

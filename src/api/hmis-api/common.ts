@@ -51,7 +51,7 @@ export function scoped(request: RouteRequest, services: ApiServices): Scoped {
     source,
     // An empty store answers with empty lists and 404s, like a store without the record.
     state: state ?? EMPTY_SOURCE,
-    scope: scopeFor(request.principal, records),
+    scope: scopeFor(request.principal, records, services.consents),
     base: services.store.baseIri,
   };
 }
@@ -99,7 +99,6 @@ const QUERIES = [
   'projects',
   'clients',
   'client-changes',
-  'changes',
   'changes-scoped',
   'client-services',
 ] as const;

@@ -1,0 +1,35 @@
+/**
+ * Serves the OpenHMIS route table under /openhmis/api/v3. Two things happen at this edge and
+ * nowhere else: trailing slashes are dropped (the seed writes `/clients/`), and errors leave in
+ * OpenHMIS's shape (envelope.ts) — unknown paths included.
+ */
+import { type Context, Hono } from 'hono';
+import { ApiError, errorBody, handleError } from '../errors.ts';
+import type { ApiServices } from '../route-spec.ts';
+import { mountRoutes } from '../router.ts';
+import { toOpenHmisError } from './envelope.ts';
+import { OPENHMIS_ROUTES } from './routes.ts';
+
+export const OPENHMIS_BASE = '/openhmis/api/v3';
+
+export function mountOpenHmis(app: Hono, services: ApiServices): void {
+  const inner = new Hono();
+  inner.onError(handleError);
+  inner.notFound((c) => c.json(errorBody(new ApiError(404, 'not_found', 'no such OpenHMIS resource')), 404));
+  mountRoutes(inner, OPENHMIS_ROUTES, services, OPENHMIS_BASE);
+  const serve = async (c: Context) => {
+    const raw = c.req.raw;
+    const url = new URL(raw.url);
+    const path = url.pathname.slice(OPENHMIS_BASE.length).replace(/\/+$/, '') || '/';
+    const request = new Request(new URL(`${path}${url.search}`, url.origin), {
+      method: raw.method,
+      headers: raw.headers,
+      body: raw.body,
+      // @ts-expect-error Node's fetch needs duplex for a streamed body; the DOM typings lack it.
+      duplex: 'half',
+    });
+    return toOpenHmisError(raw, await inner.fetch(request));
+  };
+  app.all(OPENHMIS_BASE, serve);
+  app.all(`${OPENHMIS_BASE}/*`, serve);
+}
