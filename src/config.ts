@@ -9,6 +9,59 @@ export interface Config {
   readonly port: number;
   /** HEARTH_MAX_QUADS: the embedded store's ceiling (default DEFAULT_MAX_QUADS). */
   readonly maxQuads: number | undefined;
+  /** SPARQL endpoint limits and the research graph's salt (see SPARQL_DEFAULTS; README, "SPARQL"). */
+  readonly sparql?: SparqlConfig;
+  /** HEARTH_STORE: `embedded` (default) or `sparql+http(s)://…` for a SPARQL 1.1 server backend. */
+  readonly store?: string;
+}
+
+export interface SparqlConfig {
+  /** HEARTH_SPARQL_TIMEOUT_MS: a query running longer is stopped (default 30 s). */
+  readonly timeoutMs: number;
+  /** HEARTH_SPARQL_MAX_ROWS: SELECT results with more solutions are refused (default 100,000). */
+  readonly maxRows: number;
+  /** HEARTH_SPARQL_MAX_RESULT_BYTES: larger serialized results are refused (default 64 MiB). */
+  readonly maxResultBytes: number;
+  /** HEARTH_SPARQL_MAX_QUERY_BYTES: larger queries and updates are refused (default 100 KB). */
+  readonly maxQueryBytes: number;
+  /** HEARTH_RESEARCH_SALT: secret key of the research graph's hashes; unset: HUD's plain SHA-1. */
+  readonly researchSalt?: string;
+}
+
+export const SPARQL_DEFAULTS: SparqlConfig = {
+  timeoutMs: 30_000,
+  maxRows: 100_000,
+  maxResultBytes: 64 * 1024 * 1024,
+  maxQueryBytes: 100_000,
+};
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new ConfigError(`${name} must be a positive integer, got ${text}`);
+  return value;
+}
+
+function sparqlConfig(env: NodeJS.ProcessEnv): SparqlConfig {
+  const salt = env.HEARTH_RESEARCH_SALT;
+  if (salt !== undefined && salt !== '' && salt.length < 16)
+    throw new ConfigError('HEARTH_RESEARCH_SALT must have at least 16 characters (a random secret)');
+  return {
+    timeoutMs: positiveInteger(env, 'HEARTH_SPARQL_TIMEOUT_MS', SPARQL_DEFAULTS.timeoutMs),
+    maxRows: positiveInteger(env, 'HEARTH_SPARQL_MAX_ROWS', SPARQL_DEFAULTS.maxRows),
+    maxResultBytes: positiveInteger(env, 'HEARTH_SPARQL_MAX_RESULT_BYTES', SPARQL_DEFAULTS.maxResultBytes),
+    maxQueryBytes: positiveInteger(env, 'HEARTH_SPARQL_MAX_QUERY_BYTES', SPARQL_DEFAULTS.maxQueryBytes),
+    ...(salt ? { researchSalt: salt } : {}),
+  };
+}
+
+function storeSetting(env: NodeJS.ProcessEnv): string {
+  const store = env.HEARTH_STORE ?? 'embedded';
+  if (store !== 'embedded' && !/^sparql\+https?:\/\/[^\s<>"{}|\\^`]+$/.test(store))
+    throw new ConfigError(`HEARTH_STORE must be embedded or sparql+http(s)://host:port/path, got ${store}`);
+  return store;
 }
 
 export class ConfigError extends Error {
@@ -29,5 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (maxQuads !== undefined && !(Number.isSafeInteger(maxQuads) && maxQuads > 0)) {
     throw new ConfigError(`HEARTH_MAX_QUADS must be a positive integer, got ${env.HEARTH_MAX_QUADS}`);
   }
-  return { dataDir: path.resolve(env.HEARTH_DATA_DIR ?? 'data'), baseIri, port, maxQuads };
+  return {
+    dataDir: path.resolve(env.HEARTH_DATA_DIR ?? 'data'),
+    baseIri,
+    port,
+    maxQuads,
+    sparql: sparqlConfig(env),
+    store: storeSetting(env),
+  };
 }
