@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { contextJson } from '../ontology/context.ts';
 import { AuditLog } from '../security/audit.ts';
 import type { TokenDirectory } from '../security/authenticate.ts';
+import { ConsentBook } from '../security/consent.ts';
 import { adminTokenProblem } from '../security/tokens.ts';
 import { UserDirectory } from '../security/users.ts';
 import type { EmbeddedStore } from '../store/embedded-store.ts';
@@ -11,6 +12,7 @@ import { RECORD_ROUTE } from './hmis-api/records.ts';
 import { HMIS_API_ROUTES } from './hmis-api/routes.ts';
 import { HMIS_API_SCHEMAS } from './hmis-api/schemas.ts';
 import { docsRoutes } from './openapi.ts';
+import { mountOpenHmis } from './openhmis/mount.ts';
 import type { ApiServices } from './route-spec.ts';
 import { mountRoutes } from './router.ts';
 import { type ResearchIndex, sparqlApp, sparqlServices } from './sparql/index.ts';
@@ -24,6 +26,8 @@ export interface AppContext {
   readonly users?: TokenDirectory;
   /** Default: audit.jsonl in the data directory. */
   readonly audit?: AuditLog;
+  /** Default: consents.jsonl in the data directory. */
+  readonly consents?: ConsentBook;
   /** The research graph behind /sparql; default: opened over `store` on first use (never closed). */
   readonly research?: ResearchIndex;
 }
@@ -56,6 +60,7 @@ export function createApp(context?: AppContext): Hono {
     const api = new Hono();
     mountRoutes(api, HMIS_API_ROUTES, shared, HMIS_API_BASE);
     app.route(HMIS_API_BASE, api);
+    mountOpenHmis(app, shared);
     app.route('/sparql', sparqlApp(sparqlServices(shared, context.research)));
     // Record IRIs ({base}/{source}/{segment}/{key}) resolve on this server when the base's path is free.
     const idPath = new URL(context.config.baseIri).pathname.replace(/\/+$/, '');
@@ -77,6 +82,7 @@ function services(context: AppContext): ApiServices {
     config: context.config,
     users: context.users ?? new UserDirectory(context.config.dataDir),
     audit: context.audit ?? new AuditLog(context.config.dataDir),
+    consents: context.consents ?? new ConsentBook(context.config.dataDir),
     ...(adminToken ? { adminToken } : {}),
   };
 }
