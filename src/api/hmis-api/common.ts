@@ -99,6 +99,7 @@ const QUERIES = [
   'projects',
   'clients',
   'client-changes',
+  'changes',
   'changes-scoped',
   'client-services',
 ] as const;
