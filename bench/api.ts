@@ -194,9 +194,13 @@ interface Result {
   readonly sparql: number[];
   readonly statuses: Map<number, number>;
   readonly queries: number;
+  /** The slowest request's path and time, to see which parameters cost the most. */
+  readonly slowest: { path: string; ms: number };
 }
 
-async function request(route: RouteSpec): Promise<{ status: number; queries: typeof captured }> {
+async function request(
+  route: RouteSpec,
+): Promise<{ status: number; path: string; queries: typeof captured }> {
   const params = paramsFor(route);
   let path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
   const query = new URLSearchParams(
@@ -215,7 +219,7 @@ async function request(route: RouteSpec): Promise<{ status: number; queries: typ
   await response.arrayBuffer();
   const queries = captured;
   captured = undefined;
-  return { status: response.status, queries };
+  return { status: response.status, path, queries };
 }
 
 async function measure(route: RouteSpec): Promise<Result> {
@@ -223,10 +227,13 @@ async function measure(route: RouteSpec): Promise<Result> {
   const http: number[] = [];
   const replays: NonNullable<typeof captured>[] = [];
   const statuses = new Map<number, number>();
+  let slowest = { path: '', ms: 0 };
   for (let i = 0; i < REQUESTS; i++) {
     const begin = performance.now();
-    const { status, queries } = await request(route);
-    http.push(performance.now() - begin);
+    const { status, path, queries } = await request(route);
+    const elapsed = performance.now() - begin;
+    http.push(elapsed);
+    if (elapsed > slowest.ms) slowest = { path, ms: elapsed };
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
     if (queries && queries.length > 0) replays.push(queries);
   }
@@ -238,10 +245,14 @@ async function measure(route: RouteSpec): Promise<Result> {
     if (i >= Math.min(WARMUP, replays.length)) sparql.push(performance.now() - begin);
   }
   const queries = replays.reduce((n, r) => n + r.length, 0);
-  return { route, http, sparql, statuses, queries };
+  return { route, http, sparql, statuses, queries, slowest };
 }
 
-const scenarioRoutes = HMIS_API_ROUTES.filter((r) => r.scenario !== undefined);
+// BENCH_ROUTES=getClients,getChanges measures only those operations.
+const only = process.env.BENCH_ROUTES?.split(',');
+const scenarioRoutes = HMIS_API_ROUTES.filter(
+  (r) => r.scenario !== undefined && (!only || only.includes(r.operationId)),
+);
 // Writes last: the reads then measure the imported data, not the index catching up with writes.
 const ordered = [
   ...scenarioRoutes.filter((r) => r.action !== 'write-client'),
@@ -282,7 +293,10 @@ for (const route of ordered) {
     statuses,
     missed.length === 0 ? 'met' : `MISSED ${missed.join(', ')}`,
   ]);
-  console.log(`  measured ${route.operationId} (${(r.queries / REQUESTS).toFixed(1)} queries per request)`);
+  console.log(
+    `  measured ${route.operationId} (${(r.queries / REQUESTS).toFixed(1)} queries per request; ` +
+      `slowest ${ms(r.slowest.ms)}: ${r.slowest.path})`,
+  );
 }
 const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
 console.log(`\n${lines.map((l) => l.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n')}\n`);

@@ -69,6 +69,10 @@ function escapeString(value: string): string {
   return value.replace(/[\\"\n\r\t]/g, (c) => ESCAPES[c] ?? c);
 }
 
+/** Whether `value` is a lexical form of the XSD datatype (any string is an xsd:string). */
+export const isLexical = (value: string, datatype: LiteralType): boolean =>
+  datatype === 'string' || LEXICAL[datatype].test(value);
+
 /** One term as SPARQL text. */
 export function termText(term: Term): string {
   if (term.kind === 'iri') {

@@ -3,6 +3,7 @@
  * reads need (e.g. a client's enrollments, an enrollment's exits). Pure data structure: no I/O.
  */
 import { fieldIndex, findTable, TABLES, type TableSpec } from '../model/index.ts';
+import { ChangeFeed } from './change-feed.ts';
 import type { Operation } from './operations.ts';
 
 export type Row = readonly string[];
@@ -40,6 +41,15 @@ export class SourceState {
   /** Quads this source's records make, kept current so capacity checks cost nothing. */
   quads = 0;
   readonly tables = new Map<string, TableState>(TABLES.map((spec) => [spec.name, emptyTable(spec)]));
+  private feed: ChangeFeed | undefined;
+
+  /** Changes to client data in time order (built on first use, then kept in step with writes). */
+  changes(): ChangeFeed {
+    this.feed ??= new ChangeFeed(() =>
+      [...this.tables.values()].map(({ spec, rows }) => [spec, rows.values()] as const),
+    );
+    return this.feed;
+  }
 
   table(name: string): TableState {
     const state = this.tables.get(name);
@@ -66,6 +76,7 @@ export class SourceState {
     }
     state.rows.set(key, row);
     this.quads += quadCount(state.spec, row);
+    this.feed?.note(table, previous, row);
     for (const { column, byParent } of state.children.values()) {
       const parent = row[column];
       if (!parent) continue;
@@ -82,6 +93,7 @@ export class SourceState {
     this.unindex(state, key, previous);
     this.quads -= quadCount(state.spec, previous);
     state.rows.delete(key);
+    this.feed?.note(table, previous, undefined);
   }
 
   private unindex(state: TableState, key: string, row: Row): void {

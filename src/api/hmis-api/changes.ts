@@ -7,6 +7,7 @@
  */
 import { fieldIndex, type TableSpec, table } from '../../model/index.ts';
 import { literal, type Term } from '../../query/bind.ts';
+import { changeId } from '../../store/change-feed.ts';
 import type { Row } from '../../store/record-state.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import {
@@ -19,7 +20,7 @@ import {
   visibleClient,
   visibleProjects,
 } from './common.ts';
-import { cut, pageBindings, pageOf } from './paging.ts';
+import { cut, type Page, pageBindings, pageOf } from './paging.ts';
 import { part, type RecordPart, respond } from './representations.ts';
 
 const ENROLLMENT = table('Enrollment');
@@ -63,11 +64,41 @@ function changeOf(spec: TableSpec, row: Row, since: string) {
   };
 }
 
+/** A change found by a query or in the feed index: its record, and the cursor position after it. */
+interface Found {
+  readonly spec: TableSpec;
+  readonly row: Row;
+  readonly position: readonly [string, string];
+}
+
+function respondWith(
+  request: RouteRequest,
+  at: Scoped,
+  since: string,
+  found: readonly Found[],
+  page: Page,
+): Promise<Response> {
+  const { items, next } = cut(found, page, (f) => [f.position[0], f.position[1]]);
+  const list = items.map((f) => changeOf(f.spec, f.row, since));
+  const records: RecordPart[] = items.map((f) =>
+    part(f.spec.name, f.row, [f.spec.key, 'PersonalID', 'DateCreated', 'DateUpdated', 'DateDeleted']),
+  );
+  return respond(request, at, {
+    json: { since, changes: list, ...(next ? { nextCursor: next } : {}) },
+    records,
+    next,
+  });
+}
+
+/** Deleted records are judged by where they were: visible if they would be without the deletion. */
+const visibleChange = (at: Scoped, spec: TableSpec, row: Row) =>
+  at.scope.canSeeRecord(at.source, spec.name, undeleted(spec, row));
+
 async function changes(
   request: RouteRequest,
   services: ApiServices,
   at: Scoped,
-  query: 'client-changes' | 'changes' | 'changes-scoped',
+  query: 'client-changes' | 'changes-scoped',
   bindings: Record<string, Term | Term[] | undefined>,
 ): Promise<Response> {
   const page = pageOf(request);
@@ -78,22 +109,31 @@ async function changes(
     ...bindings,
     ...pageBindings(page, 'dateTime'),
   });
-  const { items, next } = cut(solutions, page, (s) => [s.changed?.value ?? '', s.record?.value ?? '']);
-  const list: unknown[] = [];
-  const records: RecordPart[] = [];
-  for (const solution of items) {
-    const found = recordAt(at, solution.record);
-    if (!found || !at.scope.canSeeRecord(at.source, found.spec.name, undeleted(found.spec, found.row)))
-      continue;
-    list.push(changeOf(found.spec, found.row, since));
-    const columns = [found.spec.key, 'PersonalID', 'DateCreated', 'DateUpdated', 'DateDeleted'];
-    records.push(part(found.spec.name, found.row, columns));
+  const found: Found[] = [];
+  for (const solution of solutions) {
+    const record = recordAt(at, solution.record);
+    if (!record || !visibleChange(at, record.spec, record.row)) continue;
+    found.push({ ...record, position: [solution.changed?.value ?? '', solution.record?.value ?? ''] });
   }
-  return respond(request, at, {
-    json: { since, changes: list, ...(next ? { nextCursor: next } : {}) },
-    records,
-    next,
-  });
+  return respondWith(request, at, since, found, page);
+}
+
+/**
+ * The feed for callers who see every client: from the store's change index (see
+ * store/change-feed.ts for why not SPARQL), oldest first, keyset-paged like the queries.
+ */
+function feed(request: RouteRequest, at: Scoped): Promise<Response> {
+  const page = pageOf(request, 'dateTime');
+  const since = sinceOf(request);
+  const found: Found[] = [];
+  for (const entry of at.state.changes().since(since, page.after)) {
+    const spec = table(entry.table);
+    const row = at.state.get(entry.table, entry.key);
+    if (row && visibleChange(at, spec, row))
+      found.push({ spec, row, position: [entry.time, changeId(entry)] });
+    if (found.length > page.limit) break;
+  }
+  return respondWith(request, at, since, found, page);
 }
 
 export async function getClientChanges(request: RouteRequest, services: ApiServices): Promise<Response> {
@@ -119,5 +159,5 @@ export async function getChanges(request: RouteRequest, services: ApiServices): 
   const projects = visibleProjects(at);
   return projects
     ? changes(request, services, at, 'changes-scoped', { visibleProjects: projects })
-    : changes(request, services, at, 'changes', {});
+    : feed(request, at);
 }

@@ -22,6 +22,9 @@ type Params = Record<string, string | number | undefined>;
 const term = (value: string | number | undefined, type: 'date' | 'integer') =>
   value === undefined ? undefined : literal(String(value), type);
 
+/** A binding that only switches a query's `#if` block on. */
+const flag = (on: boolean) => (on ? literal('1') : undefined);
+
 /** The enrollment rows named by a space-separated list of IRIs, visible to the caller, by entry date. */
 function enrollmentsOf(at: Scoped, iris: string) {
   return iris
@@ -51,6 +54,8 @@ export async function getClients(request: RouteRequest, services: ApiServices): 
     EntryDate: term(params.EntryDate, 'date'),
     ExitDate: term(params.ExitDate, 'date'),
     ActiveOn: term(params.ActiveOn, 'date'),
+    needsEntry: flag(params.EntryDate !== undefined || params.ActiveOn !== undefined),
+    needsExit: flag(params.ExitDate !== undefined || params.ActiveOn !== undefined),
     ...pageBindings(page, 'string'),
   });
   const { items, next } = cut(solutions, page, (s) => [s.client?.value ?? '', '']);

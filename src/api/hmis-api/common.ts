@@ -99,7 +99,6 @@ const QUERIES = [
   'projects',
   'clients',
   'client-changes',
-  'changes',
   'changes-scoped',
   'client-services',
 ] as const;

@@ -3,7 +3,7 @@
  * which the next query resumes after (keyset paging, so pages stay consistent while data changes and
  * cost the same deep into a list). No list reports a total: a count would reveal hidden records.
  */
-import { count, type LiteralType, literal, type Term } from '../../query/bind.ts';
+import { count, isLexical, type LiteralType, literal, type Term } from '../../query/bind.ts';
 import { ApiError } from '../errors.ts';
 import type { ParamSpec, RouteRequest } from '../route-spec.ts';
 
@@ -28,11 +28,20 @@ export interface Page {
   readonly after?: readonly [string, string];
 }
 
-export function pageOf(request: RouteRequest): Page {
+/** The request's page; a cursor whose sort key is not of `keyType` was not made here (400). */
+export function pageOf(request: RouteRequest, keyType: LiteralType = 'string'): Page {
   const limit = (request.params.limit as number | undefined) ?? DEFAULT_LIMIT;
   const cursor = request.params.cursor as string | undefined;
-  return cursor === undefined ? { limit } : { limit, after: decodeCursor(cursor) };
+  if (cursor === undefined) return { limit };
+  const after = decodeCursor(cursor);
+  if (!isLexical(after[0], keyType)) throw invalidCursor();
+  return { limit, after };
 }
+
+const invalidCursor = () =>
+  new ApiError(400, 'bad_request', 'invalid cursor', [
+    { field: 'cursor', rule: 'type', message: 'pass back a nextCursor unchanged' },
+  ]);
 
 export const encodeCursor = (key: string, id = ''): string =>
   Buffer.from(JSON.stringify([key, id]), 'utf8').toString('base64url');
@@ -45,9 +54,7 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     // reported below
   }
-  throw new ApiError(400, 'bad_request', 'invalid cursor', [
-    { field: 'cursor', rule: 'type', message: 'pass back a nextCursor unchanged' },
-  ]);
+  throw invalidCursor();
 }
 
 /**
