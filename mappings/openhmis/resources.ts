@@ -30,6 +30,8 @@ export interface ResourceMapping {
   readonly where?: { readonly column: string; readonly codes: readonly string[] };
   readonly fields: readonly FieldPair[];
   readonly unsupported: readonly string[];
+  /** Columns a create fills when the body does not name them (FY2026 elements 2014 lacks). */
+  readonly defaults?: Readonly<Record<string, string>>;
 }
 
 /** Every record carries these; the server sets them. */
@@ -116,6 +118,8 @@ export const CLIENT: ResourceMapping = {
   ],
   // 2014 gender (3.06) codes transgender identities in one field; FY2026 records Sex (4.21) instead.
   unsupported: ['gender', 'otherGender'],
+  // FY2026 race (3.04) is a set of yes/no boxes; a 2014 client cannot tick the box 2014 did not have.
+  defaults: { MidEastNAfrican: '0' },
 };
 
 export const ENROLLMENT: ResourceMapping = {

@@ -52,7 +52,8 @@ function criteria(params: RouteRequest['params']): Test[] {
     if (value === undefined) return;
     const regex = wildcard(value);
     const index = column(name);
-    tests.push((c) => shown(c, name) && regex.test(c.row[index] ?? ''));
+    // As SQL LIKE: an empty field matches no pattern, not even `*`.
+    tests.push((c) => shown(c, name) && !!c.row[index] && regex.test(c.row[index] ?? ''));
   };
   text('firstName', 'FirstName');
   text('middleName', 'MiddleName');

@@ -37,6 +37,7 @@ export function newRow(
   const set = setter(resource, row);
   const where = resource.mapping.where;
   if (where) set(where.column, where.codes[0] ?? '');
+  for (const [column, value] of Object.entries(resource.mapping.defaults ?? {})) set(column, value);
   for (const [column, value] of cells) set(column, value);
   for (const [column, value] of Object.entries(links)) set(column, value);
   set(resource.spec.key, newId());

@@ -3,10 +3,11 @@
  *
  *   { "data": { "item": { "firstName": "Ann", "middleName": null, "organizationIds": ["O1"] } } }
  *   <data><item><firstName>Ann</firstName><middleName xsi:nil="true"/>
- *     <organizationIds><item>O1</item></organizationIds></item></data>
+ *     <organizationIds array="true"><item>O1</item></organizationIds></item></data>
  *
  * An object is an element per property, an array an element holding one `item` per entry, null an
- * element with xsi:nil="true". XML has no types, so parsed leaves are strings; the resource mapping
+ * element with xsi:nil="true"; lists are marked array="true" (so an empty list stays a list), and a
+ * hand-written list of `item` elements is read as one too. XML has no types, so parsed leaves are strings; the resource mapping
  * types them (see records.ts). Parsing is streaming (saxes) and hostile-input safe: no DTD (hence no
  * entity expansion, no external entities: XXE and "billion laughs" are refused outright), bounded
  * depth and element count, no mixed content, no repeated property.
@@ -30,7 +31,8 @@ const escapeText = (text: string) =>
 function element(name: string, value: unknown): string {
   if (!NAME.test(name)) throw new Error(`${name} is not an XML element name`);
   if (value === null || value === undefined) return `<${name} xsi:nil="true"/>`;
-  if (Array.isArray(value)) return `<${name}>${value.map((v) => element('item', v)).join('')}</${name}>`;
+  if (Array.isArray(value))
+    return `<${name} array="true">${value.map((v) => element('item', v)).join('')}</${name}>`;
   if (typeof value === 'object') {
     const children = Object.entries(value as Record<string, unknown>)
       .map(([key, v]) => element(key, v))
@@ -54,6 +56,10 @@ export function toXml(root: string, value: unknown): string {
 interface Frame {
   readonly name: string;
   readonly nil: boolean;
+  /** Marked array="true" (Hearth writes that), or children all named `item` (hand-written lists). */
+  readonly array: boolean;
+  /** The wrapper `<data>`, whose `item` is a member (the one object), not a list entry. */
+  readonly wrapper: boolean;
   text: string;
   children: [string, XmlValue][] | undefined;
 }
@@ -63,9 +69,14 @@ function frameValue(frame: Frame): XmlValue {
     if (frame.children || frame.text.trim()) throw new XmlBodyError(`<${frame.name}> is nil but not empty`);
     return null;
   }
-  if (!frame.children) return frame.text;
+  if (!frame.children) return frame.array ? [] : frame.text;
   if (frame.text.trim()) throw new XmlBodyError(`<${frame.name}> mixes text and elements`);
-  if (frame.children.every(([name]) => name === 'item')) return frame.children.map(([, v]) => v);
+  const list = frame.array || (!frame.wrapper && frame.children.every(([name]) => name === 'item'));
+  if (list) {
+    if (frame.children.some(([name]) => name !== 'item'))
+      throw new XmlBodyError(`<${frame.name}> is a list: its entries are <item>`);
+    return frame.children.map(([, v]) => v);
+  }
   const object: { [name: string]: XmlValue } = {};
   for (const [name, value] of frame.children) {
     if (Object.hasOwn(object, name)) throw new XmlBodyError(`<${name}> appears twice in <${frame.name}>`);
@@ -91,7 +102,9 @@ export function parseXml(text: string): { root: string; value: XmlValue } {
     const nil = (attributes['xsi:nil'] ?? attributes.nil) === 'true';
     const parent = stack[stack.length - 1];
     if (parent) parent.children ??= [];
-    stack.push({ name: tag.name, nil, text: '', children: undefined });
+    const array = attributes.array === 'true';
+    const wrapper = stack.length === 0 && tag.name === 'data';
+    stack.push({ name: tag.name, nil, array, wrapper, text: '', children: undefined });
   });
   const addText = (text: string) => {
     const top = stack[stack.length - 1];
