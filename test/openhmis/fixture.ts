@@ -242,7 +242,7 @@ const STRUCTURE: Operation[] = [
       ...meta(),
     }),
   ]),
-  put('User', { UserID: 'seed', UserFirstName: 'Seed', ...meta() }),
+  put('User', { UserFirstName: 'Seed', ...meta() }), // meta() names UserID seed
 ];
 
 export const puts = (name: string, rows: readonly string[][]): Operation[] =>
