@@ -13,6 +13,25 @@ export interface Config {
   readonly sparql?: SparqlConfig;
   /** HEARTH_STORE: `embedded` (default) or `sparql+http(s)://…` for a SPARQL 1.1 server backend. */
   readonly store?: string;
+  /** FHIR surface switches (README, "FHIR R4"). */
+  readonly fhir?: FhirConfig;
+}
+
+export interface FhirConfig {
+  /** HEARTH_FHIR_SSN_IDENTIFIER=true puts SSNs in Patient.identifier (default false, as US Core advises). */
+  readonly ssnIdentifier: boolean;
+  /** HEARTH_FHIR_MEDICAID_SYSTEM: the state's Medicaid member ID system URI (default under the base IRI). */
+  readonly medicaidSystem?: string;
+}
+
+function fhirConfig(env: NodeJS.ProcessEnv): FhirConfig {
+  const ssn = env.HEARTH_FHIR_SSN_IDENTIFIER ?? 'false';
+  if (ssn !== 'true' && ssn !== 'false')
+    throw new ConfigError(`HEARTH_FHIR_SSN_IDENTIFIER must be true or false, got ${ssn}`);
+  const system = env.HEARTH_FHIR_MEDICAID_SYSTEM;
+  if (system !== undefined && !/^(?:https?:\/\/|urn:)[^\s<>"{}|\\^`]+$/.test(system))
+    throw new ConfigError(`HEARTH_FHIR_MEDICAID_SYSTEM must be an http(s) or urn: URI, got ${system}`);
+  return { ssnIdentifier: ssn === 'true', ...(system ? { medicaidSystem: system } : {}) };
 }
 
 export interface SparqlConfig {
@@ -89,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQuads,
     sparql: sparqlConfig(env),
     store: storeSetting(env),
+    fhir: fhirConfig(env),
   };
 }

@@ -11,6 +11,7 @@ import { handleError } from './errors.ts';
 import { RECORD_ROUTE } from './hmis-api/records.ts';
 import { HMIS_API_ROUTES } from './hmis-api/routes.ts';
 import { HMIS_API_SCHEMAS } from './hmis-api/schemas.ts';
+import { fhirApp } from './fhir/fhir-app.ts';
 import { docsRoutes } from './openapi.ts';
 import { mountOpenHmis } from './openhmis/mount.ts';
 import type { ApiServices } from './route-spec.ts';
@@ -60,6 +61,7 @@ export function createApp(context?: AppContext): Hono {
     const api = new Hono();
     mountRoutes(api, HMIS_API_ROUTES, shared, HMIS_API_BASE);
     app.route(HMIS_API_BASE, api);
+    app.route('/fhir', fhirApp(shared));
     mountOpenHmis(app, shared);
     app.route('/sparql', sparqlApp(sparqlServices(shared, context.research)));
     // Record IRIs ({base}/{source}/{segment}/{key}) resolve on this server when the base's path is free.

@@ -1,0 +1,103 @@
+/**
+ * Search execution over the caller's view: candidates (narrowed by `_id` or a patient reference
+ * when given), the criteria, id order, keyset paging after `_cursor`, then `_include` and
+ * `_revinclude`. No Bundle.total: a count would reveal records the caller may not see (HUD HMIS
+ * API Reference Guide, "Authorization of the user to access the data").
+ */
+import { parseFhirId } from '../../fhir/ids.ts';
+import type { Resource } from '../../fhir/types.ts';
+import { type FhirView, PATIENT_TYPES } from '../../fhir/view.ts';
+import { type Criteria, encodeCursor, type Inclusion } from './criteria.ts';
+
+export interface SearchResult {
+  readonly matches: readonly Resource[];
+  readonly included: readonly Resource[];
+  readonly next?: string;
+}
+
+/** Patients a search is confined to by a `patient`/`subject`/`beneficiary` or `_id` criterion. */
+function confinedPatients(view: FhirView, criteria: Criteria): (readonly [string, string])[] | undefined {
+  let confined: (readonly [string, string])[] | undefined;
+  for (const c of criteria.criteria) {
+    if (c.param.type !== 'reference' || !c.param.target?.includes('Patient') || !c.references) continue;
+    const owners = c.references.flatMap((r) => {
+      const owner = view.ownerOf('Patient', r.slice('Patient/'.length));
+      return owner ? [owner] : [];
+    });
+    confined = confined
+      ? confined.filter(([s, p]) => owners.some(([s2, p2]) => s === s2 && p === p2))
+      : owners;
+  }
+  return confined;
+}
+
+export function* candidates(view: FhirView, criteria: Criteria): Iterable<Resource> {
+  const type = criteria.type;
+  if (!PATIENT_TYPES.has(type)) {
+    yield* view.directory(type as 'Organization' | 'HealthcareService');
+    return;
+  }
+  const types = new Set([type]);
+  const patients = confinedPatients(view, criteria);
+  if (patients) {
+    for (const [source, personalId] of patients) yield* view.compartment(source, personalId, types);
+    return;
+  }
+  for (const [source, personalId] of view.clients()) {
+    if (type === 'Patient') {
+      const patient = view.patient(source, personalId);
+      if (patient) yield patient;
+    } else yield* view.compartment(source, personalId, types);
+  }
+}
+
+const byId = (a: Resource, b: Resource) =>
+  (a.id ?? '') < (b.id ?? '') ? -1 : (a.id ?? '') > (b.id ?? '') ? 1 : 0;
+
+export function runSearch(view: FhirView, criteria: Criteria): SearchResult {
+  const matched: Resource[] = [];
+  for (const resource of candidates(view, criteria)) {
+    if (criteria.after !== undefined && (resource.id ?? '') <= criteria.after) continue;
+    if (criteria.criteria.every((c) => c.matches(resource))) matched.push(resource);
+  }
+  matched.sort(byId);
+  const page = matched.slice(0, criteria.count);
+  const last = page[page.length - 1];
+  const next = matched.length > criteria.count && last?.id ? encodeCursor(last.id) : undefined;
+  return { matches: page, included: includes(view, page, criteria), ...(next ? { next } : {}) };
+}
+
+function includes(view: FhirView, page: readonly Resource[], criteria: Criteria): Resource[] {
+  const seen = new Set(page.map((r) => `${r.resourceType}/${r.id}`));
+  const found: Resource[] = [];
+  const add = (resource: Resource | undefined) => {
+    const key = resource && `${resource.resourceType}/${resource.id}`;
+    if (!resource || !key || seen.has(key)) return;
+    seen.add(key);
+    found.push(resource);
+  };
+  for (const inclusion of criteria.include)
+    for (const resource of page)
+      for (const ref of inclusion.param.values(resource) as string[]) {
+        const [type = '', id = ''] = ref.split('/');
+        add(view.read(type, id));
+      }
+  for (const inclusion of criteria.revinclude)
+    for (const target of page) for (const resource of referrers(view, inclusion, target)) add(resource);
+  return found;
+}
+
+/** Resources of `inclusion.sourceType` whose reference parameter points at `target`. */
+function referrers(view: FhirView, inclusion: Inclusion, target: Resource): Resource[] {
+  const reference = `${target.resourceType}/${target.id}`;
+  const points = (r: Resource) => (inclusion.param.values(r) as string[]).includes(reference);
+  if (target.resourceType === 'Patient' && PATIENT_TYPES.has(inclusion.sourceType)) {
+    const parsed = parseFhirId('Patient', target.id ?? '', view.sources());
+    if (!parsed) return [];
+    return view.compartment(parsed.source, parsed.key, new Set([inclusion.sourceType])).filter(points);
+  }
+  const all = PATIENT_TYPES.has(inclusion.sourceType)
+    ? [...view.clients()].flatMap(([s, p]) => view.compartment(s, p, new Set([inclusion.sourceType])))
+    : [...view.directory(inclusion.sourceType as 'Organization' | 'HealthcareService')];
+  return all.filter(points);
+}

@@ -1,0 +1,45 @@
+/** What FHIR handlers work with: the shared API services plus the FHIR options and member IDs. */
+import type { FhirOptions } from '../../fhir/types.ts';
+import { FhirView } from '../../fhir/view.ts';
+import { scopeFor } from '../../security/policy.ts';
+import type { Principal } from '../../security/principal.ts';
+import type { ApiServices } from '../route-spec.ts';
+import { MemberIdStore } from './member-ids.ts';
+
+export interface FhirServices {
+  readonly api: ApiServices;
+  readonly options: FhirOptions;
+  /** Opened on first use (the data directory's fhir-identifiers.jsonl). */
+  memberIds(): Promise<MemberIdStore>;
+}
+
+const DEFAULT_MEDICAID_SYSTEM_PATH = '/fhir/sid/medicaid-member-id';
+
+export function fhirServices(api: ApiServices): FhirServices {
+  const configured = api.config.fhir;
+  const options: FhirOptions = {
+    ssnIdentifier: configured?.ssnIdentifier ?? false,
+    medicaidSystem: configured?.medicaidSystem ?? `${api.config.baseIri}${DEFAULT_MEDICAID_SYSTEM_PATH}`,
+  };
+  let opened: Promise<MemberIdStore> | undefined;
+  return {
+    api,
+    options,
+    memberIds: () => {
+      opened ??= MemberIdStore.open(api.config.dataDir);
+      return opened;
+    },
+  };
+}
+
+export async function viewFor(services: FhirServices, principal: Principal): Promise<FhirView> {
+  const records = services.api.store.records;
+  const memberIds = await services.memberIds();
+  return new FhirView(
+    records,
+    scopeFor(principal, records),
+    services.api.store.baseIri,
+    services.options,
+    memberIds,
+  );
+}
