@@ -13,7 +13,7 @@ import { compileResource, type Resource, rowObject } from './records.ts';
 
 export const ORGANIZATIONS = compileResource(ORGANIZATION);
 export const PROJECTS = compileResource(PROJECT);
-export const PROJECT_PARTS: readonly Resource[] = PROJECT_CHILDREN.map(compileResource);
+export const PROJECT_PARTS: readonly Resource[] = PROJECT_CHILDREN.map((m) => compileResource(m));
 export const USERS = compileResource(USER);
 
 function visibleRows(at: Scoped, resource: Resource, keys?: Iterable<string>): Row[] {

@@ -18,8 +18,11 @@ import { deletedResponse, itemResponse, listResponse, readBody, writeReport } fr
 import { belongs, bodyCells, compileResource, type Resource, rowObject } from './records.ts';
 import { changedRow, commitRow, deletedRow, newRow, requireSource } from './writes.ts';
 
-export const ENROLLMENTS = compileResource(ENROLLMENT);
-export const CHILDREN: readonly Resource[] = ENROLLMENT_CHILDREN.map(compileResource);
+export const CHILDREN: readonly Resource[] = ENROLLMENT_CHILDREN.map((m) => compileResource(m));
+export const ENROLLMENTS = compileResource(
+  ENROLLMENT,
+  ENROLLMENT_CHILDREN.map((m) => m.embed ?? m.resource),
+);
 const column = (resource: Resource, name: string) => resource.spec.fields.findIndex((f) => f.name === name);
 const PERSONAL_ID = column(ENROLLMENTS, 'PersonalID');
 const PROJECT_ID = column(ENROLLMENTS, 'ProjectID');

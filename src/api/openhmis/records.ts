@@ -26,6 +26,8 @@ export interface Resource {
   /** Names the server sets (id, parent ids, dates): accepted in bodies, never taken from them. */
   readonly serverSet: ReadonlySet<string>;
   readonly whereIndex: number | undefined;
+  /** Properties of embedded records (an enrollment's incomeSources, exit, …): read-only here. */
+  readonly embedded: ReadonlySet<string>;
 }
 
 const SERVER_COLUMNS = new Set([
@@ -38,7 +40,7 @@ const SERVER_COLUMNS = new Set([
   'PersonalID',
 ]);
 
-export function compileResource(mapping: ResourceMapping): Resource {
+export function compileResource(mapping: ResourceMapping, embedded: readonly string[] = []): Resource {
   const spec = table(mapping.table);
   const fields = mapping.fields.map(([name, column]: FieldPair) => {
     const index = fieldIndex(spec, column);
@@ -61,6 +63,7 @@ export function compileResource(mapping: ResourceMapping): Resource {
     unsupported: new Set(mapping.unsupported),
     serverSet,
     whereIndex: mapping.where ? fieldIndex(spec, mapping.where.column) : undefined,
+    embedded: new Set(embedded),
   };
 }
 
@@ -138,6 +141,7 @@ export function bodyCells(resource: Resource, body: unknown, lexical: boolean): 
   for (const [name, raw] of Object.entries(body)) {
     const field = resource.byName.get(name);
     if (resource.unsupported.has(name)) unsupported.push(name);
+    else if (resource.embedded.has(name)) ignored.push(name);
     else if (!field) {
       if (typeof raw === 'object' && raw !== null) ignored.push(name);
       else errors.push({ field: name.slice(0, 64), rule: 'unknown', message: `not a field of ${what}` });
