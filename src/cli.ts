@@ -3,6 +3,7 @@
  * in one place with one exit-code policy (see cli/usage.ts).
  */
 import { exportCommand, exportUsage } from './cli/export-command.ts';
+import { fhirCommand, fhirUsage } from './cli/fhir-command.ts';
 import { importCommand, importUsage, validateUsage } from './cli/import-command.ts';
 import { queryCommand, queryUsage } from './cli/query-command.ts';
 import { serveCommand, serveUsage } from './cli/serve-command.ts';
@@ -28,6 +29,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   export: { usage: exportUsage, run: exportCommand },
   query: { usage: queryUsage, run: queryCommand },
   users: { usage: usersUsage, run: usersCommand },
+  fhir: { usage: fhirUsage, run: fhirCommand },
 };
 
 const usage = () =>

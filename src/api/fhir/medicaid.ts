@@ -87,12 +87,11 @@ export async function medicaidEligibilityBundle(request: FhirRequest): Promise<R
 export async function setMedicaidMemberId(request: FhirRequest): Promise<Response> {
   noParameters(request);
   const id = checkId(request.params.id);
-  const given = parameters(request.body, ['memberId']);
   const records = request.services.api.store.records;
   const parsed = parseFhirId('Patient', id, records.sources.keys());
   if (!parsed || !scopeFor(request.principal, records).canSeeClient(parsed.source, parsed.key))
     throw notFound(`Patient/${id}`);
-  const memberId = memberIdOf(given.get('memberId'));
+  const memberId = memberIdOf(parameters(request.body, ['memberId']).get('memberId'));
   const store = await request.services.memberIds();
   await store.set(parsed.source, parsed.key, memberId);
   const text = memberId ? 'Medicaid member ID stored' : 'Medicaid member ID removed';

@@ -22,15 +22,19 @@ export class MemberIdStore implements MemberIdLookup {
   private handle: fs.promises.FileHandle | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(readonly file: string) {}
+  private constructor(
+    readonly file: string,
+    private readonly readOnly: boolean,
+  ) {}
 
-  static async open(dataDir: string): Promise<MemberIdStore> {
-    const store = new MemberIdStore(path.join(dataDir, MEMBER_ID_FILE));
+  /** `readOnly`: for readers next to a running server (they never cut a torn tail or write). */
+  static async open(dataDir: string, readOnly = false): Promise<MemberIdStore> {
+    const store = new MemberIdStore(path.join(dataDir, MEMBER_ID_FILE), readOnly);
     const result = await readTransactions(store.file, (_txId, operations) => {
       for (const operation of operations) store.apply(operation);
     });
     store.lastTxId = result.lastTxId;
-    if (result.validBytes < result.totalBytes) fs.truncateSync(store.file, result.validBytes);
+    if (!readOnly && result.validBytes < result.totalBytes) fs.truncateSync(store.file, result.validBytes);
     return store;
   }
 
@@ -51,6 +55,7 @@ export class MemberIdStore implements MemberIdLookup {
 
   /** Stores (or, with undefined, removes) a client's member ID; resolves once it is on disk. */
   set(source: string, personalId: string, memberId: string | undefined): Promise<void> {
+    if (this.readOnly) throw new Error('the member ID store was opened read-only');
     if (memberId !== undefined && !MEMBER_ID_PATTERN.test(memberId)) throw new Error('malformed member ID');
     const operation: Operation =
       memberId === undefined
