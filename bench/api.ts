@@ -86,7 +86,8 @@ store.query = (sparql, options) => {
 const adminToken = crypto.randomBytes(32).toString('base64url');
 const config = loadConfig({ HEARTH_DATA_DIR: dir, HEARTH_BASE_IRI: BASE, PORT: '0' });
 const audit = new AuditLog(dir);
-const app = createApp({ store, config, adminToken, audit, users: new UserDirectory(dir) });
+const users = new UserDirectory(dir);
+const app = createApp({ store, config, adminToken, audit, users });
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
 await new Promise<void>((resolve) => server.once('listening', () => resolve()));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -302,6 +303,40 @@ const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').le
 console.log(`\n${lines.map((l) => l.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n')}\n`);
 
 // ---------------------------------------------------------------------------------------------
+// 404s: for a caseworker scoped to one project, a client outside the scope must answer like one
+// that does not exist, in time too (a difference would tell an attacker the client exists).
+
+async function notFoundTimes(): Promise<void> {
+  const project = enrollmentProject(pick(enrollments));
+  const token = await users.add('bench-caseworker', 'caseworker', { projects: [project] });
+  const headers = { Authorization: `Bearer ${token}` };
+  const inProject = new Set(
+    enrollments.filter((e) => enrollmentProject(e) === project).map(enrollmentClient),
+  );
+  const hidden = ids.filter((id) => !inProject.has(id));
+  const times = { hidden: [] as number[], absent: [] as number[] };
+  for (let i = 0; i < WARMUP + REQUESTS; i++) {
+    // Alternating, so that both kinds see the same load and caches.
+    for (const kind of ['hidden', 'absent'] as const) {
+      const id = kind === 'hidden' ? pick(hidden) : `NO-SUCH-${Math.floor(random() * 1e9)}`;
+      const begin = performance.now();
+      const response = await fetch(`${origin}/api/v1/client/${encodeURIComponent(id)}/enrollments`, {
+        headers,
+      });
+      await response.arrayBuffer();
+      if (response.status !== 404) throw new Error(`${kind} client answered ${response.status}`);
+      if (i >= WARMUP) times[kind].push(performance.now() - begin);
+    }
+  }
+  const [h50, a50] = [percentile(times.hidden, 50) ?? 0, percentile(times.absent, 50) ?? 0];
+  const [h99, a99] = [percentile(times.hidden, 99) ?? 0, percentile(times.absent, 99) ?? 0];
+  console.log(
+    `404 for a caseworker, ${REQUESTS} each: hidden client p50 ${ms(h50)} / p99 ${ms(h99)}, ` +
+      `absent client p50 ${ms(a50)} / p99 ${ms(a99)} (p50 difference ${ms(Math.abs(h50 - a50))})\n`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Throughput
 
 interface Cannon {
@@ -314,6 +349,7 @@ interface Cannon {
   timeouts: number;
 }
 const ids = [...new Set(enrollments.map(enrollmentClient))];
+await notFoundTimes();
 const CANNON = `
 const { workerData, parentPort } = require('node:worker_threads');
 const autocannon = require(workerData.autocannon);
