@@ -16,6 +16,7 @@ import { ImportSourceError } from './ingest/sources.ts';
 import { SparqlEngineError } from './query/sparql-engine.ts';
 import { StoreLockedError } from './store/lock.ts';
 import { CapacityError } from './store/record-store.ts';
+import { XmlInputError } from './xml/reader.ts';
 
 interface Command {
   readonly usage: string;
@@ -67,7 +68,8 @@ function reportFailure(error: unknown): number {
     error instanceof ImportSourceError ||
     error instanceof StoreLockedError ||
     error instanceof CapacityError ||
-    error instanceof ExportError
+    error instanceof ExportError ||
+    error instanceof XmlInputError
   ) {
     console.error(`hearth: ${message}`);
     return ExitCode.Unusable;

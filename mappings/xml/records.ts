@@ -14,7 +14,7 @@ export type XmlVersion = 'FY2022' | 'v6.1.2';
 
 export const XML_NAMESPACES: Readonly<Record<XmlVersion, string>> = {
   FY2022: 'http://www.hudhdx.info/Resources/Vendors/FY2022/HUD_HMIS.xsd',
-  'v6.1.2': 'http://www.hudhdx.info/Resources/Vendors/6_1/HUD_HMIS.xsd',
+  'v6.1.2': 'http://www.hudhdx.info/Resources/Vendors/6_1_2/HUD_HMIS.xsd',
 };
 
 /** Copies fields of another record, found by a key the XML record holds (e.g. Enrollment → PersonalID). */
@@ -83,7 +83,13 @@ export const RECORD_MAPPINGS: readonly RecordMapping[] = [
   },
   { element: 'Inventory', table: 'Inventory', keyFrom: 'InventoryID', versions: V6 },
   { element: 'Affiliation', table: 'Affiliation', keyFrom: 'AffiliationID', versions: BOTH },
-  { element: 'Client', table: 'Client', keyFrom: 'PersonalID', versions: BOTH },
+  {
+    element: 'Client',
+    table: 'Client',
+    keyFrom: 'PersonalID',
+    renames: { Ethnicity: 'HispanicLatinao' },
+    versions: BOTH,
+  },
   into('Client', 'PersonalID', 'ClientVeteranInfo'),
   { element: 'Enrollment', table: 'Enrollment', keyFrom: 'EnrollmentID', versions: BOTH },
   into('Enrollment', 'EnrollmentID', 'EnrollmentCoC', FY2022, { renames: { CoCCode: 'EnrollmentCoC' } }),
@@ -271,7 +277,25 @@ export const XSI_TYPES: Readonly<Record<XmlVersion, readonly XsiTypeRule[]>> = {
 export const CODE_TRANSLATIONS: readonly {
   readonly fields: readonly string[];
   readonly pairs: Readonly<Record<string, string>>;
+  /** XML codes read into the model that no FY2026 code writes back (the original is kept too). */
+  readonly importOnly?: Readonly<Record<string, string>>;
+  /** Only for these versions (default: all). */
+  readonly versions?: readonly XmlVersion[];
 }[] = [
+  // v6.1.2 spelled the export's codes as words.
+  {
+    fields: ['ExportPeriodType'],
+    pairs: { '1': 'updated', '2': 'effective', '3': 'reportingPeriod', '4': 'other' },
+    versions: ['v6.1.2'],
+  },
+  {
+    fields: ['ExportDirective'],
+    pairs: { '1': 'deltaRefresh', '2': 'fullRefresh' },
+    importOnly: { other: '1' },
+    versions: ['v6.1.2'],
+  },
+  // Ethnicity (FY2022, v6) became a race option in FY2024: Hispanic/Latina/e/o yes or no.
+  { fields: ['HispanicLatinao'], pairs: { '0': '0', '1': '1' }, importOnly: { '8': '0', '9': '0', '99': '0' } },
   {
     fields: ['LivingSituation', 'Destination', 'CurrentLivingSituation'],
     pairs: {
@@ -301,3 +325,21 @@ export const CODE_TRANSLATIONS: readonly {
     },
   },
 ];
+
+/**
+ * FY2026 columns that must have a value but that an XML version has no element for: what an
+ * import writes there. `from` takes the first non-empty of other columns of the same row.
+ */
+export const IMPORT_DEFAULTS: Readonly<
+  Record<string, Readonly<Record<string, { readonly value: string } | { readonly from: readonly string[] }>>>
+> = {
+  // v6.1.2 has one Race code where FY2026 has a yes/no column per race (the code is kept too).
+  Client: Object.fromEntries(
+    ['AmIndAKNative', 'Asian', 'BlackAfAmerican', 'HispanicLatinao', 'MidEastNAfrican', 'NativeHIPacific', 'White'].map(
+      (field) => [field, { value: '0' }],
+    ),
+  ),
+  // v6.1.2 asked VictimServicesProvider of the project; FY2026 asks it of the organization.
+  Organization: { VictimServiceProvider: { value: '99' } },
+  Export: { ImplementationID: { from: ['SourceID', 'SourceName', 'ExportID'] }, HashStatus: { value: '1' } },
+};

@@ -56,8 +56,10 @@ export interface TableSource {
   /** How reports name the rows of a table (`Client.csv`, or `file.xml <Client>`). */
   fileName(spec: TableSpec): string;
   rows(spec: TableSpec, onWarnings: (warnings: readonly string[]) => void): AsyncIterable<TableRow>;
+  /** Problems the source found itself (e.g. an XML record without its key); they block the import too. */
+  issues?(): readonly ImportIssue[];
   /** Runs just before the transaction is committed (e.g. to record what the tables cannot hold). */
-  beforeCommit?(): Promise<void>;
+  beforeCommit?(target: { readonly source: string; readonly directive: 'full' | 'delta' }): Promise<void>;
 }
 
 export async function importHmisCsv(
@@ -103,6 +105,7 @@ export async function importTables(
   };
   const files: FileSummary[] = [];
   for (const spec of TABLES) files.push(await readFile(source, spec, read, options));
+  read.errors.push(...(source.issues?.() ?? []));
   const { incoming, errors, dataQuality, warnings } = read;
   const exportInfo = describeExport(incoming.get('Export') ?? new Map(), options.source);
   checkReferences(store, exportInfo, read, files, options.skipInvalidRows === true);
@@ -118,7 +121,7 @@ export async function importTables(
   const mayApply = errors.length === 0 || options.skipInvalidRows === true;
   if (mayApply && !options.dryRun) {
     const operations = planOperations(store, exportInfo, incoming, files);
-    await source.beforeCommit?.();
+    await source.beforeCommit?.(exportInfo);
     report.txId = await store.commit(operations);
     report.applied = true;
   }

@@ -40,7 +40,7 @@ function parseXsd(text: string): Node {
   parser.on('closetag', () => void stack.pop());
   parser.write(text).close();
   const root = stack[0]?.children[0];
-  if (!root || root.name !== 'schema') throw new Error('not an XML Schema document');
+  if (root?.name !== 'schema') throw new Error('not an XML Schema document');
   return root;
 }
 
@@ -170,7 +170,12 @@ class Compiler {
       const baseComplex = this.namedComplex.has(baseName) ? this.complex(baseName) : undefined;
       const simple = baseComplex?.simple ?? baseName;
       this.simple(simple);
-      return { content: null, simple, attributes: [...(baseComplex?.attributes ?? []), ...own], base: baseName };
+      return {
+        content: null,
+        simple,
+        attributes: [...(baseComplex?.attributes ?? []), ...own],
+        base: baseName,
+      };
     }
     const base = this.complex(baseName);
     const inline = child(derivation, 'simpleType');

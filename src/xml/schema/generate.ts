@@ -43,5 +43,7 @@ for (const { version, folder, file, constant } of VERSIONS) {
   const schema = compileXsd(fs.readFileSync(path.join(dir, folder, 'HUD_HMIS.xsd'), 'utf8'), version);
   const out = path.join(import.meta.dirname, file);
   fs.writeFileSync(out, render(schema, constant, `${folder}/HUD_HMIS.xsd`));
-  console.log(`${out}: ${Object.keys(schema.complexTypes).length} complex, ${Object.keys(schema.simpleTypes).length} simple types`);
+  console.log(
+    `${out}: ${Object.keys(schema.complexTypes).length} complex, ${Object.keys(schema.simpleTypes).length} simple types`,
+  );
 }

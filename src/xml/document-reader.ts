@@ -1,0 +1,443 @@
+/**
+ * Turns a streamed HMIS XML document into FY2026 rows, driven only by the mapping tables
+ * (mapping.ts): each record element fills the row its `keyFrom` element names, children go to
+ * the fields the mapping derives, the rest is kept in notes (notes.ts). Rows are checked later by
+ * the same validator as CSV rows; this module only reports what is XML-specific (a record without
+ * its key, two records disagreeing about one field, a link a lookup cannot follow).
+ */
+import { IMPORT_DEFAULTS } from '../../mappings/xml/records.ts';
+import type { ImportIssue } from '../ingest/report.ts';
+import { fieldIndex, table as modelTable, type TableSpec } from '../model/index.ts';
+import { HASHED_FIELDS, looksSha1Rhy } from './hashing.ts';
+import {
+  attributeField,
+  codeToModel,
+  codeToXml,
+  exportFieldOf,
+  type RecordView,
+  type VersionView,
+  type XmlVersion,
+} from './mapping.ts';
+import type { KeptElement, RecordNote } from './notes.ts';
+import type { XmlHandler, XmlOpen } from './reader.ts';
+import { childText, serializeNode, subtreeCollector, type XmlNode } from './xml-tree.ts';
+
+export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+
+export interface CollectedRow {
+  readonly line: number;
+  readonly values: string[];
+  /** Fields filled from a sub-record's metadata, which the record's own element overrides. */
+  readonly weak: Set<number>;
+}
+
+interface Draft {
+  hash?: Record<string, string>;
+  kept?: KeptElement[];
+  extensions?: { record: string; xml: string }[];
+  exportElement?: { qname: string; uri: string };
+  records?: string[];
+}
+
+/** Model datetimes are `YYYY-MM-DD HH:MM:SS`; XML's `xs:dateTime` may add a T, fractions and a zone. */
+function toModelValue(version: XmlVersion, spec: TableSpec, field: string, text: string): string {
+  const kind = spec.fields[fieldIndex(spec, field)]?.type.kind;
+  const value = codeToModel(version, field, text);
+  if (kind === 'datetime' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(value))
+    return `${value.slice(0, 10)} ${value.slice(11, 19)}`;
+  // The model has no time zones: a date's zone (2016-06-11Z) is dropped.
+  if (kind === 'date' && /^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2}|T[\d:.]+(Z|[+-]\d{2}:\d{2})?)$/.test(value))
+    return value.slice(0, 10);
+  return value;
+}
+
+export class DocumentReader {
+  readonly rows = new Map<string, Map<string, CollectedRow>>();
+  readonly issues: ImportIssue[] = [];
+  readonly warnings: string[] = [];
+  /** Per record element: how many records, and elements kept for want of an FY2026 field. */
+  readonly counts = new Map<string, number>();
+  readonly keptCounts = new Map<string, number>();
+  private readonly drafts = new Map<string, Draft>();
+  private readonly lookupKeys = new Map<string, Record<string, string>>();
+  private readonly ownKeys = new Map<string, Set<string>>();
+  private source = new Map<string, string>();
+  private exportKey = '';
+  private exportRows = new Set<CollectedRow>();
+  private readonly collector;
+
+  constructor(
+    readonly view: VersionView,
+    private readonly fileLabel: string,
+  ) {
+    this.collector = subtreeCollector(4, (node) => this.exportChild(node));
+  }
+
+  handler(): XmlHandler {
+    return {
+      open: (element, depth) => {
+        if (depth === 3 && element.local === 'Export') this.startExport(element);
+        this.collector.open(element, depth);
+      },
+      close: (element, text, depth) => {
+        this.collector.close(element, text, depth);
+        if (depth === 3 && element.local !== 'Export' && element.uri === this.view.namespace)
+          this.source.set(element.local, text.trim());
+        if (depth === 3 && element.local === 'Export') this.endExport(element);
+        if (depth === 2) this.source = new Map();
+      },
+    };
+  }
+
+  private startExport(element: XmlOpen): void {
+    this.exportKey = '';
+    this.exportRows = new Set();
+    if (element.uri !== this.view.namespace)
+      this.draft('Export', '#pending').exportElement = { qname: element.qname, uri: element.uri };
+  }
+
+  private issue(table: string, line: number, column: string, value: string, rule: string, message: string) {
+    this.issues.push({ file: `${this.fileLabel} <${table}>`, row: line, column, value, rule, message });
+  }
+
+  private table(name: string): Map<string, CollectedRow> {
+    let rows = this.rows.get(name);
+    if (!rows) {
+      rows = new Map();
+      this.rows.set(name, rows);
+    }
+    return rows;
+  }
+
+  private draft(table: string, key: string): Draft {
+    const id = `${table}\u0000${key}`;
+    let draft = this.drafts.get(id);
+    if (!draft) {
+      draft = {};
+      this.drafts.set(id, draft);
+    }
+    return draft;
+  }
+
+  private keep(table: string, key: string, kept: KeptElement): void {
+    const draft = this.draft(table, key);
+    draft.kept = [...(draft.kept ?? []), kept];
+    const label = `${kept.record} ${kept.name}`;
+    this.keptCounts.set(label, (this.keptCounts.get(label) ?? 0) + 1);
+  }
+
+  private append<K extends 'extensions' | 'records'>(
+    draft: Draft,
+    field: K,
+    item: NonNullable<Draft[K]>[number],
+  ) {
+    const list = (draft[field] ?? []) as NonNullable<Draft[K]>[number][];
+    list.push(item);
+    (draft as Record<K, unknown>)[field] = list;
+  }
+
+  /** Kept for a faithful re-export, but not worth a warning (e.g. a sub-record's own timestamps). */
+  private keepQuietly(table: string, key: string, kept: KeptElement): void {
+    const draft = this.draft(table, key);
+    draft.kept = [...(draft.kept ?? []), kept];
+  }
+
+  private row(spec: TableSpec, key: string, line: number): CollectedRow {
+    const rows = this.table(spec.name);
+    let row = rows.get(key);
+    if (!row) {
+      row = { line, values: spec.fields.map(() => ''), weak: new Set() };
+      row.values[fieldIndex(spec, spec.key)] = key;
+      rows.set(key, row);
+    }
+    return row;
+  }
+
+  private set(view: RecordView, row: CollectedRow, field: string, value: string, line: number, weak = false) {
+    const index = fieldIndex(view.spec, field);
+    const current = row.values[index] ?? '';
+    if (weak) {
+      if (current === '') {
+        row.values[index] = value;
+        row.weak.add(index);
+      }
+      return;
+    }
+    if (row.weak.delete(index)) {
+      row.values[index] = value;
+      return;
+    }
+    if (current !== '' && current !== value) {
+      this.issue(
+        view.mapping.element,
+        line,
+        field,
+        value,
+        'conflict',
+        `${field} ${value} disagrees with ${current} given for the same ${view.spec.name} on line ${row.line}`,
+      );
+      return;
+    }
+    row.values[index] = value;
+  }
+
+  private exportChild(node: XmlNode): void {
+    const { local, uri, line } = node.open;
+    if (uri !== this.view.namespace) {
+      this.append(this.draft('Export', '#pending'), 'extensions', {
+        record: 'Export',
+        xml: serializeNode(node),
+      });
+      return;
+    }
+    const record = this.view.byElement.get(local);
+    if (record) {
+      this.record(record, node);
+      return;
+    }
+    if (local === 'ExportID') this.exportKey = node.text.trim();
+    if (this.view.exportChildren.some((e) => e.name === local)) {
+      const leaves = node.children.length > 0 ? node.children : [node];
+      for (const leaf of leaves) {
+        const field = exportFieldOf(leaf.open.local);
+        if (field) this.source.set(field, leaf.text.trim());
+      }
+      return;
+    }
+    this.counts.set(local, (this.counts.get(local) ?? 0) + 1);
+    this.append(this.draft('Export', '#pending'), 'records', serializeNode(node));
+    if ((this.counts.get(local) ?? 0) === 1)
+      this.warnings.push(`${this.fileLabel}: <${local}> records have no FY2026 table; kept with the export`);
+    void line;
+  }
+
+  private record(view: RecordView, node: XmlNode): void {
+    const { element, keyFrom } = view.mapping;
+    this.counts.set(element, (this.counts.get(element) ?? 0) + 1);
+    const given = childText(node, keyFrom);
+    if (given === undefined) {
+      this.issue(element, node.open.line, keyFrom, '', 'required', `<${element}> has no <${keyFrom}>`);
+      return;
+    }
+    if (given === '') {
+      // HUD's own example has an empty <UserID/>: no row can be keyed on it, so it is kept as is.
+      this.append(this.draft('Export', '#pending'), 'records', serializeNode(node));
+      this.warnings.push(
+        `${this.fileLabel} line ${node.open.line}: <${element}> has an empty <${keyFrom}>; kept with the export, not imported`,
+      );
+      return;
+    }
+    const key = this.ownKey(view, given, node.open.line);
+    const row = this.row(view.spec, key, node.open.line);
+    this.exportRows.add(row);
+    for (const attribute of node.open.attributes) {
+      if (attribute.uri === XSI) continue;
+      const field = attribute.uri === this.view.namespace ? attributeField(attribute.local) : undefined;
+      const kept = { record: element, name: `@${attribute.local}`, value: attribute.value };
+      if (!field || !view.spec.fields.some((f) => f.name === field)) {
+        this.keep(view.spec.name, key, kept);
+        continue;
+      }
+      // A sub-record (ClientVeteranInfo in Client, …) has its own metadata: kept, and used only
+      // where the record itself gives none.
+      const sub = view.mapping.ownId !== undefined && view.mapping.ownId !== view.mapping.keyFrom;
+      if (sub) this.keepQuietly(view.spec.name, key, kept);
+      this.set(
+        view,
+        row,
+        field,
+        toModelValue(this.view.version, view.spec, field, attribute.value),
+        node.open.line,
+        sub,
+      );
+    }
+    for (const child of node.children) this.field(view, row, key, child);
+  }
+
+  /**
+   * HUD's schema declares keys for a few record types only; HUD's own example repeats a FunderID.
+   * A repeated key of a record type without xs:key gets a suffix (reported) so that no record
+   * overwrites another.
+   */
+  private ownKey(view: RecordView, given: string, line: number): string {
+    if (view.mapping.keyFrom !== view.spec.key && view.mapping.keyFrom !== `${view.mapping.element}ID`)
+      return given;
+    if (view.mapping.ownId && view.mapping.ownId !== view.mapping.keyFrom) return given;
+    const seen = this.ownKeys.get(view.mapping.element) ?? new Set<string>();
+    this.ownKeys.set(view.mapping.element, seen);
+    let key = given;
+    for (let n = 2; seen.has(key); n++) key = `${given}~${n}`;
+    seen.add(key);
+    if (key !== given) {
+      const keyed = this.view.exportDecl.keys?.some((k) => k.selector === view.mapping.element);
+      if (keyed)
+        this.issue(
+          view.mapping.element,
+          line,
+          view.mapping.keyFrom,
+          given,
+          'duplicateKey',
+          `${view.mapping.keyFrom} ${given} appears twice`,
+        );
+      else
+        this.warnings.push(
+          `${this.fileLabel} line ${line}: ${view.mapping.keyFrom} ${given} repeats; imported as ${key}`,
+        );
+    }
+    return key;
+  }
+
+  private field(view: RecordView, row: CollectedRow, key: string, child: XmlNode): void {
+    const { local, uri, line } = child.open;
+    const element = view.mapping.element;
+    if (uri !== this.view.namespace) {
+      this.append(this.draft(view.spec.name, key), 'extensions', {
+        record: element,
+        xml: serializeNode(child),
+      });
+      return;
+    }
+    if (local === view.mapping.ownId && local !== view.mapping.keyFrom) return;
+    if (local === view.mapping.keyFrom && view.fieldOf.get(local) === view.spec.key) return; // the row's key
+    const nil = child.open.attributes.some((a) => a.uri === XSI && a.local === 'nil' && a.value === 'true');
+    const text = nil ? '' : child.text.trim();
+    const field = view.fieldOf.get(local);
+    if (!field) {
+      if ((view.mapping.lookups ?? []).some((l) => l.key === local)) {
+        this.lookupKeys.set(`${view.spec.name}\u0000${key}`, { [local]: text });
+      } else this.keep(view.spec.name, key, { record: element, name: local, value: text });
+      return;
+    }
+    const value = toModelValue(this.view.version, view.spec, field, text);
+    if (text !== '' && codeToXml(this.view.version, field, value) !== text)
+      this.keep(view.spec.name, key, { record: element, name: local, value: text });
+    this.set(view, row, field, value, line);
+    const status = child.open.attributes.find((a) => a.local === 'hashStatus')?.value;
+    if (status && HASHED_FIELDS[field]) this.hashStatus(view, key, field, status, value, line);
+  }
+
+  private hashStatus(
+    view: RecordView,
+    key: string,
+    field: string,
+    status: string,
+    value: string,
+    line: number,
+  ) {
+    const draft = this.draft(view.spec.name, key);
+    draft.hash = { ...draft.hash, [field]: status };
+    const kind = HASHED_FIELDS[field] ?? 'name';
+    if (status === '2' && value !== '' && !looksSha1Rhy(kind, value)) {
+      this.issue(
+        view.mapping.element,
+        line,
+        field,
+        '[redacted]',
+        'hashStatus',
+        `${field} is marked SHA-1 RHY (hashStatus 2) but is not a SHA-1 RHY value`,
+      );
+    }
+  }
+
+  private endExport(element: XmlOpen): void {
+    const spec = modelTable('Export');
+    const key = this.exportKey;
+    if (!key) {
+      this.issue('Export', element.line, 'ExportID', '', 'required', '<Export> has no <ExportID>');
+      return;
+    }
+    const row = this.row(spec, key, element.line);
+    for (const f of spec.fields) {
+      const value = this.source.get(f.name) ?? this.source.get(exportFieldOf(f.name) ?? '');
+      if (value !== undefined && f.name !== 'ExportID')
+        row.values[fieldIndex(spec, f.name)] = toModelValue(this.view.version, spec, f.name, value);
+    }
+    const exportIndex = (s: TableSpec) => s.fields.findIndex((f) => f.name === 'ExportID');
+    for (const [name, rows] of this.rows) {
+      if (name === 'Export') continue;
+      const index = exportIndex(modelTable(name));
+      for (const r of rows.values()) if (index >= 0 && this.exportRows.has(r)) r.values[index] = key;
+    }
+    const pending = this.drafts.get('Export\u0000#pending');
+    if (pending) {
+      this.drafts.delete('Export\u0000#pending');
+      this.drafts.set(`Export\u0000${key}`, pending);
+    }
+  }
+
+  /** After the document: lookups (PersonalID from the Enrollment, …), defaults, hash status. */
+  finish(stored: (table: string, key: string) => readonly string[] | undefined): void {
+    for (const view of this.view.records) {
+      for (const lookup of view.mapping.lookups ?? []) this.applyLookup(view, lookup, stored);
+    }
+    for (const [tableName, defaults] of Object.entries(IMPORT_DEFAULTS)) {
+      const spec = modelTable(tableName);
+      for (const row of this.table(tableName).values()) {
+        for (const [field, rule] of Object.entries(defaults)) {
+          const index = fieldIndex(spec, field);
+          if (row.values[index]) continue;
+          row.values[index] =
+            'value' in rule
+              ? rule.value
+              : (rule.from.map((f) => row.values[fieldIndex(spec, f)]).find(Boolean) ?? '');
+        }
+      }
+    }
+    this.markHashedExports();
+  }
+
+  private applyLookup(
+    view: RecordView,
+    lookup: { key: string; table: string; copy: readonly string[] },
+    stored: (table: string, key: string) => readonly string[] | undefined,
+  ): void {
+    const target = modelTable(lookup.table);
+    const spec = view.spec;
+    const keyIndex = spec.fields.findIndex((f) => f.name === lookup.key);
+    for (const [key, row] of this.table(spec.name)) {
+      const value =
+        keyIndex >= 0 ? row.values[keyIndex] : this.lookupKeys.get(`${spec.name}\u0000${key}`)?.[lookup.key];
+      if (!value) continue;
+      const other = this.rows.get(lookup.table)?.get(value)?.values ?? stored(lookup.table, value);
+      if (!other) {
+        this.issue(
+          view.mapping.element,
+          row.line,
+          lookup.key,
+          value,
+          'reference',
+          `${lookup.key} ${value} matches no ${lookup.table} record`,
+        );
+        continue;
+      }
+      for (const field of lookup.copy) {
+        const index = fieldIndex(spec, field);
+        if (!row.values[index]) row.values[index] = other[fieldIndex(target, field)] ?? '';
+      }
+    }
+  }
+
+  /** Export.HashStatus: the model's own mark that names and SSNs of this export are hashed. */
+  private markHashedExports(): void {
+    const statuses = [...this.drafts.entries()]
+      .filter(([id]) => id.startsWith('Client\u0000'))
+      .flatMap(([, d]) => Object.values(d.hash ?? {}))
+      .filter((s) => s !== '1');
+    if (statuses.length === 0) return;
+    const strongest = statuses.includes('3') ? '3' : statuses.includes('4') ? '4' : '2';
+    const spec = modelTable('Export');
+    for (const row of this.table('Export').values()) row.values[fieldIndex(spec, 'HashStatus')] = strongest;
+  }
+
+  /** The notes to keep, keyed as notes.ts expects, each bound to its row's final values. */
+  notes(digest: (row: readonly string[]) => string): Record<string, RecordNote> {
+    const notes: Record<string, RecordNote> = {};
+    for (const [id, draft] of this.drafts) {
+      const [table = '', key = ''] = id.split('\u0000');
+      const row = this.rows.get(table)?.get(key);
+      if (!row) continue;
+      notes[id] = { digest: digest(row.values), version: this.view.version, ...draft };
+    }
+    return notes;
+  }
+}
