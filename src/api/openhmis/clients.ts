@@ -76,12 +76,11 @@ export async function getClients(request: RouteRequest, services: ApiServices): 
   const at = scoped(request, services);
   const ids = new Set([...at.scope.visibleClientIds(at.source), ...at.scope.consentedClientIds(at.source)]);
   const tests = criteria(request.params);
-  const items = [...ids]
+  const matches = [...ids]
     .sort()
     .map((id) => visible(at, id))
-    .filter((c): c is Visible => c !== undefined && tests.every((test) => test(c)))
-    .map((c) => rowObject(CLIENTS, c.row, c.columns));
-  return listResponse(request, items);
+    .filter((c): c is Visible => c !== undefined && tests.every((test) => test(c)));
+  return listResponse(request, matches, (c) => rowObject(CLIENTS, c.row, c.columns));
 }
 
 export async function getClient(request: RouteRequest, services: ApiServices): Promise<Response> {

@@ -79,10 +79,15 @@ export function itemResponse(request: RouteRequest, data: Record<string, unknown
   return dataResponse(request.mediaType, data, status);
 }
 
-export function listResponse(request: RouteRequest, all: readonly unknown[]): Response {
+/** One page of `all`; only the page's entries become objects (`toObject`), so long lists stay cheap. */
+export function listResponse<T>(
+  request: RouteRequest,
+  all: readonly T[],
+  toObject: (entry: T) => unknown = (entry) => entry,
+): Response {
   const start = (request.params.startIndex as number | undefined) ?? 0;
   const max = (request.params.maxItems as number | undefined) ?? 1000;
-  const items = all.slice(start, start + max);
+  const items = all.slice(start, start + max).map(toObject);
   return dataResponse(request.mediaType, {
     items,
     startIndex: start,

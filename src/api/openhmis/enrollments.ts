@@ -70,10 +70,7 @@ function visibleEnrollments(at: Scoped, personalId: string | undefined): Row[] {
 export async function getEnrollments(request: RouteRequest, services: ApiServices): Promise<Response> {
   const at = scoped(request, services);
   const rows = visibleEnrollments(at, request.params.personalId as string | undefined);
-  return listResponse(
-    request,
-    rows.map((row) => enrollmentObject(at, row)),
-  );
+  return listResponse(request, rows, (row) => enrollmentObject(at, row));
 }
 
 export async function getEnrollment(request: RouteRequest, services: ApiServices): Promise<Response> {
