@@ -26,6 +26,9 @@ export interface FhirServer extends Server {
 export async function openFhirServer(location: string): Promise<FhirServer> {
   const server = await openServer(location);
   const http = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' });
+  // Longer than any pause between requests in a test: a client must not reuse a socket the server
+  // is closing (Node's default idle timeout is 5 s).
+  (http as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 300_000;
   await new Promise<void>((resolve) => http.once('listening', () => resolve()));
   const { port } = http.address() as AddressInfo;
   return {

@@ -9,7 +9,7 @@ import { parseCriteria } from './criteria.ts';
 import { FhirError, fhirResponse, notFound } from './outcome.ts';
 import type { FhirRequest } from './route-table.ts';
 import { runSearch } from './search.ts';
-import { viewFor } from './services.ts';
+import { searchKey, viewFor } from './services.ts';
 
 export const SERVED_TYPES: ReadonlySet<string> = new Set(RESOURCE_TYPES);
 
@@ -59,7 +59,8 @@ export async function search(request: FhirRequest): Promise<Response> {
   const type = resourceType(request.params.type);
   const criteria = parseCriteria(type, request.query, SERVED_TYPES);
   const view = await viewFor(request.services, request.principal);
-  const result = runSearch(view, criteria);
+  const key = await searchKey(request.services, request.principal, type, request.query);
+  const result = runSearch(view, criteria, { key, store: request.services.searches });
   const link = (extra?: Record<string, string>) => {
     const query = new URLSearchParams(criteria.query);
     for (const [k, v] of Object.entries(extra ?? {})) query.set(k, v);

@@ -49,6 +49,11 @@ export class MemberIdStore implements MemberIdLookup {
     }
   }
 
+  /** Changes with every stored change (cached answers that show member IDs key on it). */
+  get version(): number {
+    return this.lastTxId;
+  }
+
   get(source: string, personalId: string): string | undefined {
     return this.ids.get(MemberIdStore.key(source, personalId));
   }

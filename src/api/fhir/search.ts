@@ -54,16 +54,63 @@ export function* candidates(view: FhirView, criteria: Criteria): Iterable<Resour
 const byId = (a: Resource, b: Resource) =>
   (a.id ?? '') < (b.id ?? '') ? -1 : (a.id ?? '') > (b.id ?? '') ? 1 : 0;
 
-export function runSearch(view: FhirView, criteria: Criteria): SearchResult {
-  const matched: Resource[] = [];
-  for (const resource of candidates(view, criteria)) {
-    if (criteria.after !== undefined && (resource.id ?? '') <= criteria.after) continue;
-    if (criteria.criteria.every((c) => c.matches(resource))) matched.push(resource);
+/**
+ * The sorted matches of recent searches, so that paging through a large result does not rebuild it
+ * for every page. A key names the caller's scope, the query without paging parameters and the
+ * versions of the data it was computed from, so a commit or a member ID change is never hidden.
+ */
+export class SearchCache {
+  private readonly entries = new Map<string, readonly Resource[]>();
+  constructor(private readonly size = 8) {}
+
+  get(key: string): readonly Resource[] | undefined {
+    const found = this.entries.get(key);
+    if (found) {
+      this.entries.delete(key);
+      this.entries.set(key, found);
+    }
+    return found;
   }
-  matched.sort(byId);
-  const page = matched.slice(0, criteria.count);
+
+  set(key: string, matches: readonly Resource[]): void {
+    this.entries.set(key, matches);
+    while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+function allMatches(view: FhirView, criteria: Criteria): Resource[] {
+  const matched: Resource[] = [];
+  for (const resource of candidates(view, criteria))
+    if (criteria.criteria.every((c) => c.matches(resource))) matched.push(resource);
+  return matched.sort(byId);
+}
+
+/** Index of the first resource whose id sorts after `after` (binary search over the sorted matches). */
+function firstAfter(matches: readonly Resource[], after: string | undefined): number {
+  if (after === undefined) return 0;
+  let [low, high] = [0, matches.length];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((matches[middle]?.id ?? '') <= after) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+export function runSearch(
+  view: FhirView,
+  criteria: Criteria,
+  cache?: { key: string; store: SearchCache },
+): SearchResult {
+  let matched = cache?.store.get(cache.key);
+  if (!matched) {
+    matched = allMatches(view, criteria);
+    cache?.store.set(cache.key, matched);
+  }
+  const start = firstAfter(matched, criteria.after);
+  const page = matched.slice(start, start + criteria.count);
   const last = page[page.length - 1];
-  const next = matched.length > criteria.count && last?.id ? encodeCursor(last.id) : undefined;
+  const next = start + criteria.count < matched.length && last?.id ? encodeCursor(last.id) : undefined;
   return { matches: page, included: includes(view, page, criteria), ...(next ? { next } : {}) };
 }
 

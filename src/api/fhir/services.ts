@@ -5,12 +5,15 @@ import { scopeFor } from '../../security/policy.ts';
 import type { Principal } from '../../security/principal.ts';
 import type { ApiServices } from '../route-spec.ts';
 import { MemberIdStore } from './member-ids.ts';
+import { SearchCache } from './search.ts';
 
 export interface FhirServices {
   readonly api: ApiServices;
   readonly options: FhirOptions;
   /** Opened on first use (the data directory's fhir-identifiers.jsonl). */
   memberIds(): Promise<MemberIdStore>;
+  /** Sorted matches of recent searches, for paging (search.ts). */
+  readonly searches: SearchCache;
 }
 
 const DEFAULT_MEDICAID_SYSTEM_PATH = '/fhir/sid/medicaid-member-id';
@@ -25,6 +28,7 @@ export function fhirServices(api: ApiServices): FhirServices {
   return {
     api,
     options,
+    searches: new SearchCache(),
     memberIds: () => {
       opened ??= MemberIdStore.open(api.config.dataDir);
       return opened;
@@ -42,4 +46,23 @@ export async function viewFor(services: FhirServices, principal: Principal): Pro
     services.options,
     memberIds,
   );
+}
+
+/** What a cached search answer depends on: who asks (and their scope), the query, the data versions. */
+export async function searchKey(
+  services: FhirServices,
+  principal: Principal,
+  type: string,
+  query: URLSearchParams,
+) {
+  const stable = new URLSearchParams([...query].filter(([k]) => k !== '_count' && k !== '_cursor'));
+  stable.sort();
+  const scope = [
+    principal.name,
+    principal.role,
+    [...(principal.projects ?? [])].sort(),
+    [...(principal.orgs ?? [])].sort(),
+  ];
+  const versions = [services.api.store.log.lastCommittedTxId, (await services.memberIds()).version];
+  return JSON.stringify([scope, versions, type, stable.toString()]);
 }
