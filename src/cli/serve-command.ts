@@ -4,6 +4,7 @@ import { createApp } from '../api/app.ts';
 import type { Config } from '../config.ts';
 import { importHmisCsv } from '../ingest/import.ts';
 import { formatReport } from '../ingest/report.ts';
+import { ResearchIndex } from '../research/research-index.ts';
 import { EmbeddedStore } from '../store/embedded-store.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
@@ -23,7 +24,12 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
     const report = await importHmisCsv(store.log, DEMO_DATA_DIR);
     console.log(`empty store: loaded the synthetic demo data set\n${formatReport(report)}`);
   }
-  const server = serve({ fetch: createApp({ store, config }).fetch, port: config.port }, (info) => {
+  const limits = config.sparql;
+  const research = await ResearchIndex.open(store, {
+    ...(limits?.researchSalt ? { salt: limits.researchSalt } : {}),
+    ...(limits ? { engine: { maxQueryBytes: limits.maxQueryBytes, defaultTimeoutMs: limits.timeoutMs } } : {}),
+  });
+  const server = serve({ fetch: createApp({ store, config, research }).fetch, port: config.port }, (info) => {
     console.log(`hearth listening on :${info.port} (data in ${config.dataDir})`);
   });
   await new Promise<void>((resolve) => {
@@ -31,6 +37,7 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await research.close();
   await store.close();
   return ExitCode.Ok;
 }
