@@ -224,4 +224,44 @@ describe.skipIf(!fs.existsSync(LSA_ZIP))("HUD's LSA sample: scenarios 10–11, /
         /^(urn:hud:hmis:owl#|http:\/\/www\.w3\.org\/1999\/02\/22-rdf-syntax-ns#type)/,
       );
   });
+  // Last in this file: it writes, and the tests above compare with the CSV as imported.
+  it('scenarios 2, 3 and 10 together: a create and an update show up in both change feeds', async () => {
+    const pid = busiest();
+    const csv = x.clients.get(pid) as CsvRow;
+    const patched = await call(server.app, 'PATCH', `/client/${pid}`, { body: { MiddleName: 'Quill' } });
+    expect(patched.status).toBe(200);
+    const stored = await json<Item>(patched);
+    const since = String(stored.DateUpdated);
+    expect(since > changedAt(csv)).toBe(true);
+    const read = await json<Item>(await call(server.app, 'GET', `/client/${pid}`));
+    const { enrollments: _, ...columns } = read;
+    expect(columns).toEqual({
+      ...asJson('Client', csv),
+      MiddleName: 'Quill',
+      DateUpdated: since,
+      UserID: stored.UserID,
+    });
+
+    const body = { ...asJson('Client', csv), FirstName: 'Zephyrine', MiddleName: null };
+    for (const column of ['PersonalID', 'DateCreated', 'DateUpdated', 'UserID', 'DateDeleted', 'ExportID'])
+      delete (body as Record<string, unknown>)[column];
+    const created = await call(server.app, 'POST', '/client', { body });
+    expect(created.status).toBe(201);
+    const newId = String((await json<Item>(created)).PersonalID);
+
+    const feed = await collect<Item>(server.app, `/changes?since=${since}`, 'changes', 1);
+    // Both may fall in the same second: then the feed orders them by id.
+    expect(feed.map((i) => `${i.table}/${i.id}/${i.kind}`).sort()).toEqual(
+      [`Client/${pid}/updated`, `Client/${newId}/created`].sort(),
+    );
+    expect(feed.map((i) => String(i.DateUpdated))).toEqual(feed.map((i) => String(i.DateUpdated)).sort());
+    const own = await collect<Item>(server.app, `/client/${pid}/changes?since=${since}`, 'changes', 5);
+    expect(own.map((i) => [i.table, i.id, i.kind])).toEqual([['Client', pid, 'updated']]);
+    const found = await json<{ matchedClients: Item[] }>(
+      await call(server.app, 'POST', '/client/search', {
+        body: { FirstName: 'Zephyrine', LastName: csv.LastName },
+      }),
+    );
+    expect(found.matchedClients[0]).toMatchObject({ PersonalID: newId, score: 1 });
+  });
 });
