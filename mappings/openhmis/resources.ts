@@ -535,7 +535,13 @@ export const PROJECT_CHILDREN: readonly ResourceMapping[] = [
     table: 'ProjectCoC',
     id: 'projectCocId',
     parent: 'project',
-    fields: [['projectCocId', 'ProjectCoCID'], ['cocCode', 'CoCCode'], ...UNDER_PROJECT],
+    fields: [
+      ['projectCocId', 'ProjectCoCID'],
+      ['cocCode', 'CoCCode'],
+      ['geocode', 'Geocode'],
+      ['geographyType', 'GeographyType'],
+      ...UNDER_PROJECT,
+    ],
     unsupported: [],
   },
   {

@@ -226,9 +226,79 @@ describe('projects, organizations, users', () => {
     expect(users.data.items.map((u: Json) => u.userId)).toEqual(['seed']);
   });
 
+  it('admins create, change and soft-delete organizations, projects and their records', async () => {
+    const org: Json = await jsonOf(
+      await request(server.app, 'POST', '/organizations', {
+        body: { organizationName: 'New Org', victimServiceProvider: 0 },
+      }),
+    );
+    const organizationId = org.data.item.organizationId;
+    const created = await request(server.app, 'POST', '/projects', {
+      body: {
+        organizationId,
+        projectName: 'New Shelter',
+        operatingStartDate: '2024-01-01',
+        continuumProject: 1,
+        projectType: 1,
+        housingType: 1,
+        trackingMethod: 0,
+      },
+    });
+    const project: Json = await jsonOf(created);
+    expect(created.status, JSON.stringify(project)).toBe(201);
+    expect(project.data.unsupported).toEqual(['trackingMethod']);
+    const projectId = project.data.item.projectId;
+    const coc = await request(server.app, 'POST', `/projects/${projectId}/project-cocs`, {
+      body: { cocCode: 'XX-502', geocode: '000520' },
+    });
+    expect(coc.status, await coc.clone().text()).toBe(201);
+    const funder = await request(server.app, 'POST', `/projects/${projectId}/funders`, {
+      body: { funderCode: 2, grantId: 'G-1', startDate: '2024-01-01' },
+    });
+    const funderId = (await jsonOf(funder)).data.item.funderId;
+    expect(funder.status).toBe(201);
+    const renamed: Json = await jsonOf(
+      await request(server.app, 'PUT', `/projects/${projectId}`, {
+        body: { projectName: 'Renamed Shelter' },
+      }),
+    );
+    expect(renamed.data.item).toMatchObject({ projectName: 'Renamed Shelter', organizationId });
+    const funders: Json = await jsonOf(await request(server.app, 'GET', `/projects/${projectId}/funders`));
+    expect(funders.data.items.map((f: Json) => f.funderId)).toEqual([funderId]);
+    // Under another project, the funder is not there.
+    expect((await request(server.app, 'DELETE', `/projects/P-A/funders/${funderId}`)).status).toBe(404);
+    expect(
+      await (await request(server.app, 'DELETE', `/projects/${projectId}/funders/${funderId}`)).json(),
+    ).toBe(true);
+    const orphan = await request(server.app, 'POST', '/projects', {
+      body: {
+        organizationId: 'NO-ORG',
+        projectName: 'X',
+        operatingStartDate: '2024-01-01',
+        continuumProject: 1,
+      },
+    });
+    expect(orphan.status).toBe(400);
+    expect((await jsonOf(orphan)).error.errors.map((e: Json) => e.field)).toContain('organizationId');
+    expect(await (await request(server.app, 'DELETE', `/projects/${projectId}`)).json()).toBe(true);
+    expect((await request(server.app, 'GET', `/projects/${projectId}`)).status).toBe(404);
+  });
+
+  it('only admins write them (ACCESS_DENIED otherwise)', async () => {
+    const token = await server.users.add('cw-structure', 'integrator');
+    const response = await request(server.app, 'POST', '/organizations', {
+      token,
+      body: { organizationName: 'Mine', victimServiceProvider: 0 },
+    });
+    expect(response.status).toBe(403);
+    expect((await jsonOf(response)).error.code).toBe('ACCESS_DENIED');
+    expect((await request(server.app, 'GET', '/organizations', { token })).status).toBe(200);
+  });
+
   it('pages lists with startIndex and maxItems', async () => {
+    const all: Json = await jsonOf(await request(server.app, 'GET', '/projects'));
     const page: Json = await jsonOf(await request(server.app, 'GET', '/projects?startIndex=1&maxItems=1'));
-    expect(page.data).toMatchObject({ startIndex: 1, itemsPerPage: 1, totalItems: 3 });
-    expect(page.data.items.map((p: Json) => p.projectId)).toEqual(['P-B']);
+    expect(page.data).toMatchObject({ startIndex: 1, itemsPerPage: 1, totalItems: all.data.items.length });
+    expect(page.data.items).toEqual([all.data.items[1]]);
   });
 });

@@ -1,15 +1,16 @@
 /**
- * The HMIS's own structure, read-only through OpenHMIS: /organizations, /projects with their
- * project-cocs, funders, inventories and sites, and (admins only) /users, the User.csv rows of
- * the people who entered data. Changes to these come with HMIS CSV imports. A scoped caller sees
- * its own projects and their organizations only, as on every surface.
+ * The HMIS's own structure: /organizations, /projects with their project-cocs, funders, inventories
+ * and sites, and /users, the User.csv rows of the people who entered data. Everyone with
+ * read-projects reads them (a scoped caller its own projects and their organizations only, as on
+ * every surface); admins also create, change and soft-delete them, validated like every write.
  */
 import { ORGANIZATION, PROJECT, PROJECT_CHILDREN, USER } from '../../../mappings/openhmis/resources.ts';
 import type { Row } from '../../store/record-state.ts';
 import { notFound, type Scoped, scoped } from '../hmis-api/common.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
-import { itemResponse, listResponse } from './common.ts';
-import { compileResource, type Resource, rowObject } from './records.ts';
+import { deletedResponse, itemResponse, listResponse, readBody, writeReport } from './common.ts';
+import { bodyCells, compileResource, type Resource, rowObject } from './records.ts';
+import { changedRow, commitRow, deletedRow, newRow, requireSource } from './writes.ts';
 
 export const ORGANIZATIONS = compileResource(ORGANIZATION);
 export const PROJECTS = compileResource(PROJECT);
@@ -72,6 +73,59 @@ export function underProject(resource: Resource) {
       const link = resource.spec.fields.findIndex((f) => f.name === 'ProjectID');
       if (row[link] !== projectId) throw notFound(what);
       return itemResponse(request, { item: rowObject(resource, row) });
+    },
+  };
+}
+
+/** POST, PUT and DELETE of a top-level resource or (with `underProjectId`) a record under a project. */
+export function adminWrites(resource: Resource, what: string, underProject = false) {
+  const path = (request: RouteRequest, key: string) =>
+    underProject
+      ? `/openhmis/api/v3/projects/${request.params.ProjectID}/${resource.mapping.resource}/${key}`
+      : `/openhmis/api/v3/${resource.mapping.resource}/${key}`;
+  /** The stored row, in the path's project when the resource lives under one. */
+  const stored = (at: Scoped, request: RouteRequest): Row => {
+    if (underProject) visibleRow(at, PROJECTS, request.params.ProjectID as string, 'project');
+    const row = visibleRow(at, resource, request.params[resource.spec.key] as string, what);
+    const link = resource.spec.fields.findIndex((f) => f.name === 'ProjectID');
+    if (underProject && row[link] !== request.params.ProjectID) throw notFound(what);
+    return row;
+  };
+  return {
+    async create(request: RouteRequest, services: ApiServices): Promise<Response> {
+      const { value, lexical } = readBody(request);
+      const { cells, unsupported, ignored } = bodyCells(resource, value, lexical);
+      const at = scoped(request, services);
+      requireSource(services, at);
+      const links: Record<string, string> = {};
+      if (underProject) {
+        visibleRow(at, PROJECTS, request.params.ProjectID as string, 'project');
+        links.ProjectID = request.params.ProjectID as string;
+      }
+      const row = newRow(resource, request, cells, links, new Date());
+      await commitRow(services, at, resource, row);
+      const response = itemResponse(
+        request,
+        { item: rowObject(resource, row), ...writeReport(unsupported, ignored) },
+        201,
+      );
+      response.headers.set('Location', path(request, row[resource.keyIndex] ?? ''));
+      return response;
+    },
+    async update(request: RouteRequest, services: ApiServices): Promise<Response> {
+      const { value, lexical } = readBody(request);
+      const { cells, unsupported, ignored } = bodyCells(resource, value, lexical);
+      const at = scoped(request, services);
+      const before = stored(at, request);
+      const row = changedRow(resource, before, cells, request, new Date());
+      await commitRow(services, at, resource, row, before);
+      return itemResponse(request, { item: rowObject(resource, row), ...writeReport(unsupported, ignored) });
+    },
+    async remove(request: RouteRequest, services: ApiServices): Promise<Response> {
+      const at = scoped(request, services);
+      const before = stored(at, request);
+      await commitRow(services, at, resource, deletedRow(resource, before, request, new Date()), before);
+      return deletedResponse(request);
     },
   };
 }

@@ -6,7 +6,15 @@
  */
 import { type Action, rolesFor } from '../../security/policy.ts';
 import type { ApiServices, ParamSpec, RouteRequest, RouteSpec } from '../route-spec.ts';
-import { ORGANIZATIONS, PROJECT_PARTS, PROJECTS, topLevel, USERS, underProject } from './catalog.ts';
+import {
+  adminWrites,
+  ORGANIZATIONS,
+  PROJECT_PARTS,
+  PROJECTS,
+  topLevel,
+  USERS,
+  underProject,
+} from './catalog.ts';
 import { createClient, deleteClient, getClient, getClients, updateClient } from './clients.ts';
 import { BODY_TYPES, idParam, MAX_BODY_BYTES, PAGE_PARAMS, SOURCE_PARAM } from './common.ts';
 import { createConsent, deleteConsent, getConsent, getConsents, updateConsent } from './consents.ts';
@@ -106,6 +114,19 @@ function enrollmentChildRoutes(resource: Resource): RouteSpec[] {
   ];
 }
 
+/** Admin-only writes of the HMIS's structure (organizations, projects and their records, users). */
+function adminRoutes(resource: Resource, what: string, base: string, inProject = false): RouteSpec[] {
+  const w = adminWrites(resource, what, inProject);
+  const one = `${base}/{${resource.spec.key}}`;
+  const name = resource.mapping.resource;
+  const admin = { admin: true };
+  return [
+    route('create', base, `create-${name}`, `Create a ${what} (admins)`, w.create, admin),
+    route('update', one, `update-${name}`, `Change a ${what} (admins)`, w.update, admin),
+    route('delete', one, `delete-${name}`, `Soft-delete a ${what} (admins)`, w.remove, admin),
+  ];
+}
+
 function projectPartRoutes(resource: Resource): RouteSpec[] {
   const base = `/projects/{ProjectID}/${resource.mapping.resource}`;
   const h = underProject(resource);
@@ -115,6 +136,7 @@ function projectPartRoutes(resource: Resource): RouteSpec[] {
     route('get', `${base}/{${resource.spec.key}}`, `get-${name}`, `One of the project's ${name}`, h.get, {
       action: 'read-projects',
     }),
+    ...adminRoutes(resource, name.replace(/-/g, ' ').replace(/s$/, '').replace(/ie$/, 'y'), base, true),
   ];
 }
 
@@ -175,7 +197,10 @@ export const OPENHMIS_ROUTES: readonly RouteSpec[] = [
   ),
   route('list', '/projects', 'getProjects', 'Visible projects', projects.list, PROJECT_READ),
   route('get', '/projects/{ProjectID}', 'getProject', 'One project', projects.get, PROJECT_READ),
+  ...adminRoutes(ORGANIZATIONS, 'organization', '/organizations'),
+  ...adminRoutes(PROJECTS, 'project', '/projects'),
   ...PROJECT_PARTS.flatMap(projectPartRoutes),
+  ...adminRoutes(USERS, 'user', '/users'),
   route('list', '/users', 'getUsers', 'The HMIS users of the data source (admins)', users.list, {
     admin: true,
   }),
