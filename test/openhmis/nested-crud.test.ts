@@ -207,6 +207,59 @@ describe('enrollments: create, change, unsupported fields', () => {
   });
 });
 
+describe('a scoped caseworker', () => {
+  it('creates a client, enrolls it in their own project (only), and then sees it', async () => {
+    const token = await server.users.add('cw-enroll', 'caseworker', { projects: ['P-C'] });
+    const client: Json = await jsonOf(
+      await request(server.app, 'POST', '/clients', {
+        token,
+        body: {
+          firstName: 'New',
+          lastName: 'Person',
+          nameDataQuality: 1,
+          ssnDataQuality: 99,
+          dobDataQuality: 99,
+          amIndAKNative: 0,
+          asian: 0,
+          blackAfAmerican: 0,
+          ethnicity: 0,
+          nativeHIOtherPacific: 0,
+          white: 1,
+          veteranStatus: 0,
+        },
+      }),
+    );
+    const personalId = client.data.item.personalId;
+    // Until it is enrolled in their project, no scope reaches it.
+    expect((await request(server.app, 'GET', `/clients/${personalId}`, { token })).status).toBe(404);
+    const enrollment = {
+      personalId,
+      entryDate: '2024-02-01',
+      householdId: 'H-NEW-1',
+      relationshipToHoH: 1,
+      cocCode: 'XX-501',
+      disablingCondition: 0,
+    };
+    const elsewhere = await request(server.app, 'POST', '/enrollments', {
+      token,
+      body: { ...enrollment, projectId: 'P-A' },
+    });
+    expect(elsewhere.status).toBe(404);
+    const enrolled = await request(server.app, 'POST', '/enrollments', {
+      token,
+      body: { ...enrollment, projectId: 'P-C' },
+    });
+    expect(enrolled.status, await enrolled.clone().text()).toBe(201);
+    expect((await request(server.app, 'GET', `/clients/${personalId}`, { token })).status).toBe(200);
+    // Someone else's client stays out of reach, enrolled or not.
+    const theirs = await request(server.app, 'POST', '/enrollments', {
+      token,
+      body: { ...enrollment, personalId: '336825', projectId: 'P-C' },
+    });
+    expect(theirs.status).toBe(404);
+  });
+});
+
 describe('projects, organizations, users', () => {
   it('reads projects with their project-cocs, sites, funders and inventories', async () => {
     const projects: Json = await jsonOf(await request(server.app, 'GET', '/projects'));

@@ -161,7 +161,7 @@ function visibleChild(at: Scoped, resource: Resource, enrollmentId: string, key:
     !belongs(resource, row) ||
     !at.scope.canSeeRecord(at.source, resource.spec.name, row)
   )
-    throw notFound(resource.mapping.resource.replace(/-/g, ' ').replace(/s$/, ''));
+    throw notFound(resource.mapping.id.replace(/Id$/, ''));
   return row;
 }
 
