@@ -225,6 +225,8 @@ describe('Clients (seed: getClients, getClient, createClient, updateClient, dele
       await request(server.app, 'GET', '/clients?firstName=J*&dobEnd=2015-05-09'),
     );
     expect(body.data.items.map((c: Json) => c.firstName).sort()).toEqual(['Jamie', 'Jordan']);
+    const xml = await xmlOf(await request(server.app, 'GET', '/clients?firstName=J*&dobEnd=2015-05-09', XML));
+    expect(xml.value).toEqual(lexical(body.data));
     const last4: Json = await jsonOf(await request(server.app, 'GET', '/clients?ssn=*1234'));
     expect(last4.data.items.map((c: Json) => c.personalId)).toEqual(['336825']);
     const names: Json = await jsonOf(
