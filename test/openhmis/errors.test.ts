@@ -9,7 +9,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_FILE } from '../../src/security/audit.ts';
+import { createApp } from '../../src/api/app.ts';
+import { AUDIT_FILE, AuditLog } from '../../src/security/audit.ts';
+import { UserDirectory } from '../../src/security/users.ts';
+import { EmbeddedStore } from '../../src/store/embedded-store.ts';
+import { tempDir } from '../helpers/exports.ts';
+import { ADMIN_TOKEN, BASE } from '../hmis-api/helpers.ts';
 import { closeSeedServer, openSeedServer, type SeedServer } from './fixture.ts';
 import { type HmisCall, type Json, jsonOf, request, xmlOf } from './helpers.ts';
 
@@ -189,6 +194,30 @@ describe('parameters and bodies', () => {
       root: 'error',
       value: { errors: [], message: 'no such client', code: 'RECORD_NOT_FOUND' },
     });
+  });
+});
+
+describe('an empty server', () => {
+  it('CONFLICT for a write before any data source exists; empty lists and 404s for reads', async () => {
+    const dir = tempDir('hearth-openhmis-empty-');
+    const store = await EmbeddedStore.open({ dir, baseIri: BASE });
+    const config = { dataDir: dir, baseIri: BASE, port: 0, maxQuads: undefined };
+    const audit = new AuditLog(dir);
+    const app = createApp({ store, config, adminToken: ADMIN_TOKEN, users: new UserDirectory(dir), audit });
+    try {
+      const response = await request(app, 'POST', '/clients', {
+        body: VALID_CLIENT,
+        accept: 'application/json',
+      });
+      expect(response.status).toBe(409);
+      expect((await jsonOf(response)).error.code).toBe('CONFLICT');
+      const list: Json = await jsonOf(await request(app, 'GET', '/clients'));
+      expect(list.data).toEqual({ items: [], startIndex: 0, itemsPerPage: 0, totalItems: 0 });
+      expect((await request(app, 'GET', '/clients/X')).status).toBe(404);
+    } finally {
+      await audit.flush();
+      await store.close();
+    }
   });
 });
 
