@@ -317,11 +317,12 @@ export const CODE_TRANSLATIONS: readonly {
       '329': '29',
       '410': '10',
       '411': '11',
+      '335': '35',
+      '336': '36',
       '421': '21',
       '422': '22',
       '423': '23',
       '426': '26',
-      '435': '20',
     },
   },
 ];
@@ -342,4 +343,41 @@ export const IMPORT_DEFAULTS: Readonly<
   // v6.1.2 asked VictimServicesProvider of the project; FY2026 asks it of the organization.
   Organization: { VictimServiceProvider: { value: '99' } },
   Export: { ImplementationID: { from: ['SourceID', 'SourceName', 'ExportID'] }, HashStatus: { value: '1' } },
+};
+
+/**
+ * Codes that FY2024 split or merged across two fields: a combination of FY2026 values ↔ a
+ * combination of XML element values, within one record. The first matching entry applies, both
+ * ways. (Emergency shelter became two project types; the subsidized rentals became one living
+ * situation, 435, with the subsidy in a second field.)
+ */
+export interface CombinedCode {
+  readonly table: string;
+  readonly model: Readonly<Record<string, string>>;
+  readonly xml: Readonly<Record<string, string>>;
+  /** Written on export only (several FY2026 values share the XML value; import reads the first entry). */
+  readonly exportOnly?: boolean;
+}
+
+const subsidies = (table: string, situation: string, subsidy: string): CombinedCode[] =>
+  (
+    [
+      ['419', '19'],
+      ['420', '20'],
+      ['428', '28'],
+      ['431', '31'],
+      ['433', '33'],
+      ['434', '34'],
+    ] as const
+  ).map(([model, xml]) => ({ table, model: { [situation]: '435', [subsidy]: model }, xml: { [situation]: xml } }));
+
+export const COMBINED_CODES: Readonly<Record<XmlVersion, readonly CombinedCode[]>> = {
+  FY2022: [
+    { table: 'Project', model: { ProjectType: '0' }, xml: { ProjectType: '1', TrackingMethod: '0' } },
+    { table: 'Project', model: { ProjectType: '1' }, xml: { ProjectType: '1', TrackingMethod: '3' } },
+    ...subsidies('Enrollment', 'LivingSituation', 'RentalSubsidyType'),
+    ...subsidies('Exit', 'Destination', 'DestinationSubsidyType'),
+    ...subsidies('CurrentLivingSituation', 'CurrentLivingSituation', 'CLSSubsidyType'),
+  ],
+  'v6.1.2': [],
 };

@@ -5,7 +5,7 @@
  * the same validator as CSV rows; this module only reports what is XML-specific (a record without
  * its key, two records disagreeing about one field, a link a lookup cannot follow).
  */
-import { IMPORT_DEFAULTS } from '../../mappings/xml/records.ts';
+import { COMBINED_CODES, type CombinedCode, IMPORT_DEFAULTS } from '../../mappings/xml/records.ts';
 import type { ImportIssue } from '../ingest/report.ts';
 import { fieldIndex, table as modelTable, type TableSpec } from '../model/index.ts';
 import { HASHED_FIELDS, looksSha1Rhy } from './hashing.ts';
@@ -234,14 +234,14 @@ export class DocumentReader {
       if (attribute.uri === XSI) continue;
       const field = attribute.uri === this.view.namespace ? attributeField(attribute.local) : undefined;
       const kept = { record: element, name: `@${attribute.local}`, value: attribute.value };
-      if (!field || !view.spec.fields.some((f) => f.name === field)) {
-        this.keep(view.spec.name, key, kept);
-        continue;
-      }
       // A sub-record (ClientVeteranInfo in Client, …) has its own metadata: kept, and used only
       // where the record itself gives none.
       const sub = view.mapping.ownId !== undefined && view.mapping.ownId !== view.mapping.keyFrom;
       if (sub) this.keepQuietly(view.spec.name, key, kept);
+      if (!field || !view.spec.fields.some((f) => f.name === field)) {
+        if (!sub) this.keep(view.spec.name, key, kept);
+        continue;
+      }
       this.set(
         view,
         row,
@@ -251,7 +251,15 @@ export class DocumentReader {
         sub,
       );
     }
-    for (const child of node.children) this.field(view, row, key, child);
+    const combined = COMBINED_CODES[this.view.version].find(
+      (c) =>
+        c.table === view.spec.name &&
+        !c.exportOnly &&
+        Object.entries(c.xml).every(([e, v]) => childText(node, e) === v),
+    );
+    for (const child of node.children) this.field(view, row, key, child, combined);
+    for (const [field, value] of Object.entries(combined?.model ?? {}))
+      row.values[fieldIndex(view.spec, field)] = value;
   }
 
   /**
@@ -287,7 +295,13 @@ export class DocumentReader {
     return key;
   }
 
-  private field(view: RecordView, row: CollectedRow, key: string, child: XmlNode): void {
+  private field(
+    view: RecordView,
+    row: CollectedRow,
+    key: string,
+    child: XmlNode,
+    combined?: CombinedCode,
+  ): void {
     const { local, uri, line } = child.open;
     const element = view.mapping.element;
     if (uri !== this.view.namespace) {
@@ -300,9 +314,14 @@ export class DocumentReader {
     if (local === view.mapping.ownId && local !== view.mapping.keyFrom) return;
     if (local === view.mapping.keyFrom && view.fieldOf.get(local) === view.spec.key) return; // the row's key
     const nil = child.open.attributes.some((a) => a.uri === XSI && a.local === 'nil' && a.value === 'true');
+    const xsiType = child.open.attributes.find((a) => a.uri === XSI && a.local === 'type')?.value;
+    // The sender's xsi:type (HUD ties it to a sibling only loosely), for a same-version re-export.
+    if (xsiType)
+      this.keepQuietly(view.spec.name, key, { record: element, name: `${local}@xsi:type`, value: xsiType });
     const text = nil ? '' : child.text.trim();
     const field = view.fieldOf.get(local);
     if (!field) {
+      if (combined && local in combined.xml) return; // read together with its partner (COMBINED_CODES)
       if ((view.mapping.lookups ?? []).some((l) => l.key === local)) {
         this.lookupKeys.set(`${view.spec.name}\u0000${key}`, { [local]: text });
       } else this.keep(view.spec.name, key, { record: element, name: local, value: text });

@@ -6,6 +6,7 @@
 import {
   ATTRIBUTE_FIELDS,
   CODE_TRANSLATIONS,
+  COMBINED_CODES,
   EXPORT_FIELDS,
   RECORD_MAPPINGS,
   type RecordMapping,
@@ -103,8 +104,9 @@ function buildView(version: XmlVersion): VersionView {
     sourceChildren: elementsOf(complexType(schema, sourceDecl.type).content).filter(
       (e) => e.name !== 'Export',
     ),
-    exportChildren: elementsOf(complexType(schema, exportDecl.type).content).filter(
-      (e) => !records.some((r) => r.mapping.element === e.name),
+    // Export's own leading elements (ExportID … ExportDirective), before its choice of records.
+    exportChildren: (complexType(schema, exportDecl.type).content?.items ?? []).filter(
+      (item): item is ElementDecl => item.kind === 'element',
     ),
     exportDecl,
   };
@@ -171,6 +173,8 @@ export function uncarriedFields(version: XmlVersion): Map<string, string[]> {
         if (ATTRIBUTE_FIELDS[a.name]) carried.add(ATTRIBUTE_FIELDS[a.name] ?? '');
       for (const lookup of record.mapping.lookups ?? []) for (const f of lookup.copy) carried.add(f);
     }
+    for (const c of COMBINED_CODES[version])
+      if (c.table === spec.name) for (const f of Object.keys(c.model)) carried.add(f);
     const missing = spec.fields.map((f) => f.name).filter((f) => !carried.has(f));
     if (missing.length > 0) result.set(spec.name, missing);
   }

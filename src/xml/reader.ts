@@ -86,7 +86,9 @@ export async function parseXml(
   limits: XmlLimits = DEFAULT_XML_LIMITS,
 ): Promise<void> {
   const parser = new SaxesParser({ xmlns: true, position: true });
-  const stack: { element: XmlOpen; text: string }[] = [];
+  // An element's text is collected only while it has no child elements: whitespace between
+  // records must not add up (a container keeps just the first stray text, for error messages).
+  const stack: { element: XmlOpen; text: string; parent: boolean }[] = [];
   const where = () => stack.at(-1)?.element.qname ?? '';
   const fail = (message: string): never => {
     throw new XmlInputError(message, parser.line, where());
@@ -107,12 +109,21 @@ export async function parseXml(
     if (Object.keys(tag.attributes).length > limits.maxAttributes)
       fail(`more than ${limits.maxAttributes} attributes on <${tag.name}>`);
     const element = toOpen(tag as SaxesTagNS, parser.line);
-    stack.push({ element, text: '' });
+    const parent = stack.at(-1);
+    if (parent && !parent.parent) {
+      parent.parent = true;
+      parent.text = parent.text.trim().slice(0, 40);
+    }
+    stack.push({ element, text: '', parent: false });
     handler.open(element, stack.length);
   });
   parser.on('text', (text) => {
     const top = stack.at(-1);
     if (!top) return;
+    if (top.parent) {
+      if (top.text === '') top.text = text.trim().slice(0, 40);
+      return;
+    }
     if (top.text.length + text.length > limits.maxTextLength)
       fail(`text longer than ${limits.maxTextLength} characters`);
     top.text += text;
