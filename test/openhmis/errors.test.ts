@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
+import { toXml } from '../../src/api/openhmis/xml.ts';
 import { AUDIT_FILE, AuditLog } from '../../src/security/audit.ts';
 import { UserDirectory } from '../../src/security/users.ts';
 import { EmbeddedStore } from '../../src/store/embedded-store.ts';
@@ -275,6 +276,13 @@ describe('hostile XML', () => {
       code: 'INVALID_PARAMETER',
       message: expect.stringMatching(/not well-formed/),
     });
+    const created = await request(server.app, 'POST', '/clients', {
+      raw: { type: 'text/xml', text: toXml('client', VALID_CLIENT) },
+      accept: '*/*',
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('content-type')).toMatch(/^text\/xml/);
+    expect(((await xmlOf(created)).value as Json).item.firstName).toBe('Robin');
   });
 
   it('refuses wrong types in XML leaves the same way as in JSON', async () => {

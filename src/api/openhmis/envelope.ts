@@ -65,13 +65,13 @@ export function dataResponse(mediaType: string, data: Record<string, unknown>, s
   return new Response(response.body, { status, headers: response.headers });
 }
 
-/** The error media type: XML when Accept asks for it (or, without a usable Accept, when the body was XML). */
+/** The error media type: as Accept asks (mount.ts makes XML requests accept XML), JSON otherwise. */
 function errorMediaType(request: Request): string {
   const accept = request.headers.get('accept');
   try {
     if (accept?.trim()) return negotiate(accept, PRODUCES);
   } catch {
-    // An Accept we cannot meet (the 406 itself): fall through to the request's own format.
+    // An Accept we cannot meet (the 406 itself): the request's own format, or JSON.
   }
   const sent = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   return isXml(sent) ? sent : JSON_TYPE;

@@ -1,13 +1,14 @@
 /**
- * Serves the OpenHMIS route table under /openhmis/api/v3. Two things happen at this edge and
- * nowhere else: trailing slashes are dropped (the seed writes `/clients/`), and errors leave in
- * OpenHMIS's shape (envelope.ts) — unknown paths included.
+ * Serves the OpenHMIS route table under /openhmis/api/v3. Three things happen at this edge and
+ * nowhere else: trailing slashes are dropped (the seed writes `/clients/`), a request that sends XML
+ * and accepts anything (no Accept, or `*\/*`) is answered in XML, and errors leave in OpenHMIS's
+ * shape (envelope.ts) — unknown paths included.
  */
 import { type Context, Hono } from 'hono';
 import { ApiError, errorBody, handleError } from '../errors.ts';
 import type { ApiServices } from '../route-spec.ts';
 import { mountRoutes } from '../router.ts';
-import { toOpenHmisError } from './envelope.ts';
+import { isXml, toOpenHmisError } from './envelope.ts';
 import { OPENHMIS_ROUTES } from './routes.ts';
 
 export const OPENHMIS_BASE = '/openhmis/api/v3';
@@ -21,14 +22,18 @@ export function mountOpenHmis(app: Hono, services: ApiServices): void {
     const raw = c.req.raw;
     const url = new URL(raw.url);
     const path = url.pathname.slice(OPENHMIS_BASE.length).replace(/\/+$/, '') || '/';
+    const headers = new Headers(raw.headers);
+    const sent = (headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const accept = headers.get('accept')?.trim();
+    if (isXml(sent) && (!accept || accept === '*/*')) headers.set('accept', sent);
     const request = new Request(new URL(`${path}${url.search}`, url.origin), {
       method: raw.method,
-      headers: raw.headers,
+      headers,
       body: raw.body,
       // @ts-expect-error Node's fetch needs duplex for a streamed body; the DOM typings lack it.
       duplex: 'half',
     });
-    return toOpenHmisError(raw, await inner.fetch(request));
+    return toOpenHmisError(request, await inner.fetch(request));
   };
   app.all(OPENHMIS_BASE, serve);
   app.all(`${OPENHMIS_BASE}/*`, serve);
