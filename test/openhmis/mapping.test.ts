@@ -101,7 +101,7 @@ describe('XML', () => {
     expect(parseXml(toXml('c', { n: 'a\u0001b' })).value).toEqual({ n: 'ab' });
   });
 
-  it('types XML leaves by the mapping, as JSON would be', () => {
+  it('answers integers as numbers, and only the columns asked for (plus the key)', () => {
     const clients = compileResource(RESOURCES[0] as (typeof RESOURCES)[number]);
     const row = table('Client').fields.map((f) => (f.name === 'VeteranStatus' ? '1' : ''));
     expect(rowObject(clients, row).veteranStatus).toBe(1);

@@ -283,6 +283,18 @@ describe('Clients (seed: getClients, getClient, createClient, updateClient, dele
     expect((xml.value as Json).unsupported.sort()).toEqual(['gender', 'otherGender']);
   });
 
+  it('takes a body in the wrapper answers come in ({"data":{"item":…}}), JSON and XML', async () => {
+    const item = { ...expectedClient(SEED_CLIENT_518207), raceNone: null };
+    const json = await request(server.app, 'POST', '/clients', { body: { data: { item } } });
+    expect(json.status).toBe(201);
+    expect((await jsonOf(json)).data.item).toMatchObject({ firstName: 'Sheis', nameSuffix: 'Ms' });
+    const xml = await request(server.app, 'POST', '/clients', {
+      raw: { type: 'application/xml', text: toXml('data', { item }) },
+    });
+    expect(xml.status).toBe(201);
+    expect(((await xmlOf(xml)).value as Json).item).toMatchObject({ firstName: 'Sheis', middleName: 'A' });
+  });
+
   it('PUT /clients/336788 with the seed’s sample-call.json changes those fields only', async () => {
     const sample = { firstName: 'NewName', middleName: null, lastName: 'Mover' };
     const response = await request(server.app, 'PUT', '/clients/336788', { body: sample });
