@@ -1,5 +1,6 @@
 /**
- * Imports over HTTP: POST /imports takes an HMIS CSV zip (FY2026) as the body, starts a background
+ * Imports over HTTP: POST /imports takes an HMIS CSV zip (FY2026) or an HMIS XML document (FY2022,
+ * v6.1.2; application/xml) as the body, starts a background
  * job and answers 202 with its id; GET /imports/{id} gives its status, progress and, when done, the
  * validation report (PII values redacted by the importer). One job at a time (the store has one
  * writer); another upload meanwhile is a 409. Jobs live in memory: a restart forgets them, not the
@@ -14,12 +15,15 @@ import type { ImportReport } from '../../ingest/report.ts';
 import { ImportSourceError } from '../../ingest/sources.ts';
 import { UnsafeArchiveError } from '../../ingest/zip.ts';
 import { rolesFor } from '../../security/policy.ts';
+import { XmlInputError } from '../../xml/reader.ts';
+import { importHmisXml } from '../../xml/xml-import.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiServices, RouteRequest, RouteSpec } from '../route-spec.ts';
 import { JSON_TYPE } from './representations.ts';
 
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
-const FILE_ERRORS = [StructuralError, ImportSourceError, UnsafeArchiveError];
+const FILE_ERRORS = [StructuralError, ImportSourceError, UnsafeArchiveError, XmlInputError];
+const XML_TYPES = ['application/xml', 'text/xml'];
 
 interface Job {
   readonly id: string;
@@ -43,11 +47,14 @@ const view = (job: Job) => ({ ...job });
 
 async function run(job: Job, file: string, services: ApiServices): Promise<void> {
   try {
-    job.report = await importHmisCsv(services.store.log, file, {
-      onProgress: (name, rows) => {
+    const options = {
+      onProgress: (name: string, rows: number) => {
         job.progress = { file: name, rows };
       },
-    });
+    };
+    job.report = file.endsWith('.xml')
+      ? await importHmisXml(services.store.log, file, options)
+      : await importHmisCsv(services.store.log, file, options);
     job.status = job.report.applied ? 'succeeded' : 'failed';
     if (!job.report.applied) job.error = 'the export has errors: nothing was applied (see report.errors)';
   } catch (error) {
@@ -72,7 +79,8 @@ export async function startImport(request: RouteRequest, services: ApiServices):
   const id = crypto.randomUUID();
   const dir = path.join(services.config.dataDir, 'uploads');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = path.join(dir, `${id}.zip`);
+  const mediaType = (request.raw.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const file = path.join(dir, `${id}.${XML_TYPES.includes(mediaType) ? 'xml' : 'zip'}`);
   fs.writeFileSync(file, request.body as Uint8Array, { mode: 0o600 });
   const job: Job = {
     id,
@@ -97,13 +105,13 @@ export const IMPORT_ROUTES: readonly RouteSpec[] = [
     method: 'post',
     path: '/imports',
     operationId: 'startImport',
-    summary: 'Import an HMIS CSV export (FY2026 zip) in the background',
+    summary: 'Import an HMIS CSV export (FY2026 zip) or HMIS XML document (FY2022, v6.1.2) in the background',
     action: 'import',
     roles: rolesFor('import'),
     params: [],
     body: {
-      description: 'The zip of the 24 FY2026 CSV files',
-      mediaTypes: ['application/zip', 'application/x-zip-compressed'],
+      description: 'The zip of the 24 FY2026 CSV files, or one HUD HMIS XML document',
+      mediaTypes: ['application/zip', 'application/x-zip-compressed', ...XML_TYPES],
       maxBytes: MAX_UPLOAD_BYTES,
     },
     responses: [
