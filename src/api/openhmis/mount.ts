@@ -4,14 +4,22 @@
  * and accepts anything (no Accept, or `*\/*`) is answered in XML, and errors leave in OpenHMIS's
  * shape (envelope.ts) — unknown paths included.
  */
+import fs from 'node:fs';
 import { type Context, Hono } from 'hono';
 import { ApiError, errorBody, handleError } from '../errors.ts';
 import type { ApiServices } from '../route-spec.ts';
 import { mountRoutes } from '../router.ts';
 import { isXml, toOpenHmisError } from './envelope.ts';
+import { openHmisDocument } from './openapi.ts';
 import { OPENHMIS_ROUTES } from './routes.ts';
 
 export const OPENHMIS_BASE = '/openhmis/api/v3';
+
+const VERSION = (
+  JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 export function mountOpenHmis(app: Hono, services: ApiServices): void {
   const inner = new Hono();
@@ -35,6 +43,12 @@ export function mountOpenHmis(app: Hono, services: ApiServices): void {
     });
     return toOpenHmisError(request, await inner.fetch(request));
   };
+  let document: string | undefined;
+  // Public, like /openapi.json: it describes the surface, never a record.
+  app.get(`${OPENHMIS_BASE}/openapi.json`, (c) => {
+    document ??= JSON.stringify(openHmisDocument(OPENHMIS_ROUTES, OPENHMIS_BASE, VERSION));
+    return c.body(document, 200, { 'Content-Type': 'application/json; charset=utf-8' });
+  });
   app.all(OPENHMIS_BASE, serve);
   app.all(`${OPENHMIS_BASE}/*`, serve);
 }

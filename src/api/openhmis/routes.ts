@@ -75,6 +75,12 @@ function route(
     idParam(m[1] as string, `The ${m[1]}`),
   );
   const hasBody = verb === 'create' || verb === 'update';
+  // The resource is the last literal segment; its schemas are in openapi.ts (`clients`, `clients.item`, …).
+  const schema = path
+    .split('/')
+    .filter((s) => s && !s.startsWith('{'))
+    .at(-1) as string;
+  const answer = verb === 'delete' ? 'deleted' : verb === 'list' ? `${schema}.items` : `${schema}.item`;
   return {
     method: METHOD[verb],
     path,
@@ -85,6 +91,7 @@ function route(
     ...(hasBody
       ? {
           body: {
+            schema,
             description: 'One object, JSON or XML, bare or as data.item',
             mediaTypes: BODY_TYPES,
             maxBytes: MAX_BODY_BYTES,
@@ -92,7 +99,11 @@ function route(
         }
       : {}),
     responses: [
-      { status: verb === 'create' ? 201 : 200, description: verb === 'delete' ? 'true' : 'data' },
+      {
+        status: verb === 'create' ? 201 : 200,
+        description: verb === 'delete' ? 'true' : 'data',
+        schema: answer,
+      },
       { status: 404, description: 'No such record, or not visible to the caller' },
     ],
     produces: PRODUCES,
