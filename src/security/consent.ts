@@ -214,6 +214,10 @@ function readConsents(file: string): Consent[] {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+  if (text && !text.endsWith('\n')) {
+    // A torn tail (never acknowledged): cut it off, so the next append starts on a line of its own.
+    fs.truncateSync(file, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+  }
   // Every complete line ends with \n: the last piece is empty, or a torn line a crash left (dropped).
   return text
     .split('\n')
