@@ -53,7 +53,8 @@ export class ValueWriter {
     if (value === '') return decl.min > 0 ? this.fallback(record, decl, typeName) : undefined;
     let text = codeToXml(this.view.version, field, value);
     const builtin = this.simpleTypeOf(typeName)?.builtin;
-    if (builtin === 'dateTime') text = toXmlDateTime(text);
+    if (builtin === 'dateTime')
+      text = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00` : toXmlDateTime(text);
     if (builtin === 'date' && text.length > 10) text = text.slice(0, 10);
     if (this.isValid(typeName, text)) return text;
     this.lose(record, decl.name);

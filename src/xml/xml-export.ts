@@ -232,8 +232,12 @@ class RecordWriter {
       if (a.name === 'xsi:type') continue;
       const field = ATTRIBUTE_FIELDS[a.name];
       let value = kept.get(`@${a.name}`) ?? (field ? get(view.spec, row, field) : '');
+      // Records that FY2026 keeps without an information date are dated by their own dates.
       if (!value && a.name === 'informationDate')
-        value = get(view.spec, row, 'EntryDate') || get(view.spec, row, 'ExitDate');
+        value =
+          ['EntryDate', 'ExitDate', 'InventoryStartDate', 'DateCreated']
+            .map((f) => get(view.spec, row, f))
+            .find(Boolean) ?? '';
       if (!value && a.name === 'dataCollectionStage') value = view.spec.name === 'Exit' ? '3' : '1';
       if (!value) {
         if (a.required) this.values.lose(view.mapping.element, `@${a.name}`);

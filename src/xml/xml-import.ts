@@ -121,7 +121,7 @@ export async function importHmisXml(
     options,
     started,
   );
-  report.warnings.push(...reader.warnings);
+  for (const warning of reader.warnings) report.warnings.push(warning);
   for (const [name, count] of reader.keptCounts)
     report.warnings.push(`${label}: ${count} × ${name}: no FY2026 field; kept with the record`);
   return {

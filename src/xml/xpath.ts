@@ -317,6 +317,8 @@ function filter(candidates: XNode[], predicate: Ast, vars: Vars): XNode[] {
       const keys = atomize(evaluate(right, candidates[0] as XNode, vars)).map((k) =>
         k instanceof Untyped ? k.value : String(k),
       );
+      if (keys.length === 1) return indexed(candidates, predicate.left, keys[0] as string, vars);
+      // Several keys: the union, back in document order (candidates are in document order).
       const found = new Set(keys.flatMap((k) => indexed(candidates, predicate.left, k, vars)));
       return candidates.filter((c) => found.has(c));
     }
@@ -337,7 +339,7 @@ function selectChildren(nodes: Value, step: Step, vars: Vars, cacheKey: object |
       if (!isNode(item)) throw new Error('XPath: a path step applied to an atomic value');
       let list = step.kind === 'parent' ? (item.parent ? [item.parent] : []) : childrenNamed(item, step.name);
       for (const p of cacheable) list = list.length === 0 ? list : filter(list, p, vars);
-      selected.push(...list);
+      for (const node of list) selected.push(node); // no spread: lists reach 10⁵ nodes
     }
     if (step.kind === 'parent') selected = [...new Set(selected)];
     if (cacheKey) {
