@@ -6,6 +6,8 @@ import { importHmisCsv } from '../ingest/import.ts';
 import { formatReport } from '../ingest/report.ts';
 import { ResearchIndex } from '../research/research-index.ts';
 import { EmbeddedStore } from '../store/embedded-store.ts';
+import type { RecordStore } from '../store/record-store.ts';
+import { SparqlHttpStore } from '../store/sparql-http-store.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 export const serveUsage = 'hearth serve   (PORT, HEARTH_DATA_DIR, HEARTH_BASE_IRI from the environment)';
@@ -15,11 +17,7 @@ export const DEMO_DATA_DIR = fileURLToPath(new URL('../../demo/fy2026', import.m
 
 export async function serveCommand(args: string[], config: Config): Promise<number> {
   if (args.length > 0) throw new UsageError(serveUsage);
-  const store = await EmbeddedStore.open({
-    dir: config.dataDir,
-    maxQuads: config.maxQuads,
-    baseIri: config.baseIri,
-  });
+  const store = await openStore(config);
   if (store.records.size === 0) {
     const report = await importHmisCsv(store.log, DEMO_DATA_DIR);
     console.log(`empty store: loaded the synthetic demo data set\n${formatReport(report)}`);
@@ -27,7 +25,9 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
   const limits = config.sparql;
   const research = await ResearchIndex.open(store, {
     ...(limits?.researchSalt ? { salt: limits.researchSalt } : {}),
-    ...(limits ? { engine: { maxQueryBytes: limits.maxQueryBytes, defaultTimeoutMs: limits.timeoutMs } } : {}),
+    ...(limits
+      ? { engine: { maxQueryBytes: limits.maxQueryBytes, defaultTimeoutMs: limits.timeoutMs } }
+      : {}),
   });
   const server = serve({ fetch: createApp({ store, config, research }).fetch, port: config.port }, (info) => {
     console.log(`hearth listening on :${info.port} (data in ${config.dataDir})`);
@@ -40,4 +40,19 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
   await research.close();
   await store.close();
   return ExitCode.Ok;
+}
+
+/**
+ * The backend HEARTH_STORE names: the embedded store in HEARTH_DATA_DIR, or a SPARQL 1.1 server
+ * (README, "SPARQL"). The server backend has every member the surfaces use (records, log, commit,
+ * commitValidated, query, update, match, baseIri); the surfaces are typed with the embedded store,
+ * hence the cast (they should take an interface; see sparql-http-store.ts).
+ */
+async function openStore(config: Config): Promise<EmbeddedStore> {
+  if (!config.store?.startsWith('sparql+')) {
+    return EmbeddedStore.open({ dir: config.dataDir, maxQuads: config.maxQuads, baseIri: config.baseIri });
+  }
+  const store = await SparqlHttpStore.open({ store: config.store, baseIri: config.baseIri });
+  console.log(`store: SPARQL server ${new URL(config.store.slice('sparql+'.length)).host}`);
+  return store as unknown as EmbeddedStore & { log: RecordStore };
 }

@@ -1,0 +1,116 @@
+/**
+ * Scale-out for real: two `hearth serve` processes with HEARTH_STORE pointing at one Virtuoso. A
+ * write through one process is at once in every SPARQL answer of the other, and in its REST reads
+ * after one catch-up interval; the demo data is loaded once, by whichever process finds the
+ * server empty first.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '../helpers/exports.ts';
+import { startVirtuoso, type Virtuoso } from './virtuoso.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/hearth.mjs');
+const TOKEN = 'remote-serve-admin-token-0123456789abcdefghij';
+const BASE = 'http://hearth.example/id';
+const HMIS = 'urn:hud:hmis:owl#';
+let virtuoso: Virtuoso;
+const servers: ChildProcess[] = [];
+const urls: string[] = [];
+
+async function serve(): Promise<string> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: {
+      ...process.env,
+      HEARTH_STORE: virtuoso.store,
+      HEARTH_DATA_DIR: tempDir(),
+      HEARTH_BASE_IRI: BASE,
+      HEARTH_ADMIN_TOKEN: TOKEN,
+      PORT: String(port),
+      CI: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  servers.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const deadline = Date.now() + 90_000;
+  while (!output.includes('listening')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return `http://127.0.0.1:${port}`;
+}
+
+const sparql = async (url: string, text: string, path = '/sparql') => {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${TOKEN}`,
+      'Content-Type': path.endsWith('update') ? 'application/sparql-update' : 'application/sparql-query',
+      Accept: 'application/sparql-results+json',
+    },
+    body: text,
+  });
+  expect(response.status).toBe(200);
+  return response.json() as Promise<{ results: { bindings: Record<string, { value: string }>[] } }>;
+};
+
+beforeAll(async () => {
+  virtuoso = await startVirtuoso();
+  urls.push(await serve());
+  urls.push(await serve());
+}, 240_000);
+afterAll(async () => {
+  for (const child of servers) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  await virtuoso?.stop();
+  removeTempDirs();
+});
+
+describe('two Hearth processes on one SPARQL server', () => {
+  it('both serve the one copy of the demo data', async () => {
+    const [a, b] = await Promise.all(urls.map((url) => fetch(`${url}/healthz`).then((r) => r.json())));
+    expect(a.records).toBeGreaterThan(1000);
+    expect(b.records).toBe(a.records);
+    expect(b.transaction).toBe(a.transaction);
+  });
+  it("a write through one is in the other's SPARQL answers at once and in its REST reads after a catch-up", async () => {
+    const [first, second] = urls as [string, string];
+    const found = await sparql(first, `SELECT ?c ?g WHERE { GRAPH ?g { ?c a <${HMIS}Client> } } LIMIT 1`);
+    const client = found.results.bindings[0]?.c?.value ?? '';
+    const graph = found.results.bindings[0]?.g?.value ?? '';
+    const personalId = decodeURIComponent(client.split('/').pop() ?? '');
+    await sparql(
+      first,
+      `PREFIX hmis: <${HMIS}>
+DELETE { GRAPH <${graph}> { <${client}> hmis:YearEnteredService ?y } }
+INSERT { GRAPH <${graph}> { <${client}> hmis:YearEnteredService 1977 } }
+WHERE { GRAPH <${graph}> { OPTIONAL { <${client}> hmis:YearEnteredService ?y } } }`,
+      '/sparql/update',
+    );
+    const seen = await sparql(second, `SELECT ?y WHERE { <${client}> <${HMIS}YearEnteredService> ?y }`);
+    expect(seen.results.bindings.map((b) => b.y?.value)).toEqual(['1977']);
+    const deadline = Date.now() + 10_000;
+    let year: unknown;
+    while (Date.now() < deadline) {
+      const response = await fetch(`${second}/api/v1/client/${encodeURIComponent(personalId)}`, {
+        headers: { Authorization: `Bearer ${TOKEN}`, Accept: 'application/json' },
+      });
+      const body = JSON.stringify(await response.json());
+      year = /"YearEnteredService":(\d+|"\d+")/.exec(body)?.[1];
+      if (year === '1977' || year === '"1977"') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(String(year).replace(/"/g, '')).toBe('1977');
+  });
+});
