@@ -56,10 +56,21 @@ export interface MemberIdLookup {
 
 const ENROLLMENT_CLIENT = fieldIndex(table('Enrollment'), 'PersonalID');
 const CLS_CLIENT = fieldIndex(table('CurrentLivingSituation'), 'PersonalID');
+const CLIENT_KEY = fieldIndex(table('Client'), 'PersonalID');
 
 /** The latest of an enrollment's Exit rows (HUD allows one; a second would be a data error). */
 const latestExit = (exits: readonly Row[] | undefined): Row | undefined =>
   exits?.reduce((a, b) => (cell(b, E.exitDate.index) > cell(a, E.exitDate.index) ? b : a));
+
+/**
+ * Patients already built, by the Client row they were built from. Stored rows are never changed in
+ * place (a write puts a new row), so an entry lives exactly as long as its row; the member ID is
+ * compared on every hit. One cache per options value: the options shape the resource too.
+ */
+export type PatientCache = WeakMap<
+  Row,
+  { readonly memberId: string | undefined; readonly resource: Resource }
+>;
 
 export class FhirView {
   constructor(
@@ -69,22 +80,38 @@ export class FhirView {
     private readonly options: FhirOptions,
     private readonly memberIds: MemberIdLookup | undefined,
     private readonly today = new Date().toISOString().slice(0, 10),
+    private readonly patients: PatientCache = new WeakMap(),
   ) {}
+
+  private patientOf(context: RecordContext, row: Row): Resource | undefined {
+    const memberId = context.memberId(cell(row, CLIENT_KEY));
+    const cached = this.patients.get(row);
+    if (cached && cached.memberId === memberId) return cached.resource;
+    const resource = patientResource(context, row);
+    if (resource) this.patients.set(row, { memberId, resource });
+    return resource;
+  }
 
   sources(): string[] {
     return [...this.records.sources.keys()];
   }
 
+  private readonly contexts = new Map<string, RecordContext>();
+
   context(source: string): RecordContext | undefined {
+    const known = this.contexts.get(source);
+    if (known) return known;
     const state = this.records.source(source);
     if (!state) return undefined;
-    return {
+    const context: RecordContext = {
       base: this.base,
       source,
       state,
       options: this.options,
       memberId: (personalId) => this.memberIds?.get(source, personalId),
     };
+    this.contexts.set(source, context);
+    return context;
   }
 
   /** Visible clients as (source, PersonalID), source by source. */
@@ -94,11 +121,24 @@ export class FhirView {
     }
   }
 
+  /** Every visible client's Patient (clients() and patient() in one pass, without re-checking scope). */
+  *allPatients(): Iterable<Resource> {
+    for (const source of this.sources()) {
+      const context = this.context(source);
+      if (!context) continue;
+      for (const personalId of this.scope.visibleClientIds(source)) {
+        const row = context.state.get('Client', personalId);
+        const patient = row && this.patientOf(context, row);
+        if (patient) yield patient;
+      }
+    }
+  }
+
   patient(source: string, personalId: string): Resource | undefined {
     const context = this.context(source);
     const row = context?.state.get('Client', personalId);
     if (!context || !row || !this.scope.canSeeClient(source, personalId)) return undefined;
-    return patientResource(context, row);
+    return this.patientOf(context, row);
   }
 
   /** The client's resources of the given patient-compartment types, as far as the caller may see them. */
@@ -109,7 +149,7 @@ export class FhirView {
     if (!context || !record) return [];
     const resources: Resource[] = [];
     if (types.has('Patient')) {
-      const patient = patientResource(context, record.client);
+      const patient = this.patientOf(context, record.client);
       if (patient) resources.push(patient);
     }
     for (const enrollment of record.enrollments)

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Csv, type CsvRow, readCsvFolder } from '../hmis-api/helpers.ts';
-import { client, DEMO_DIR, type FhirServer, get, openFhirServer, post } from './helpers.ts';
+import { client, DEMO_DIR, type FhirServer, get, openFhirServer } from './helpers.ts';
 import { problems } from './validate.ts';
 
 let server: FhirServer;

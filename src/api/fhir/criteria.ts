@@ -7,7 +7,14 @@ import { FHIR_ID } from '../../fhir/ids.ts';
 import type { Resource } from '../../fhir/types.ts';
 import { hasControlCharacter } from '../../query/bind.ts';
 import { FhirError } from './outcome.ts';
-import { type DateRange, rangeOf, type SearchParam, searchParam, type TokenValue } from './search-params.ts';
+import {
+  type DateRange,
+  type ParamValues,
+  rangeOf,
+  type SearchParam,
+  searchParam,
+  type TokenValue,
+} from './search-params.ts';
 
 export const DEFAULT_COUNT = 50;
 export const MAX_COUNT = 1000;
@@ -51,14 +58,42 @@ const fold = (text: string) =>
     .replace(/\p{Diacritic}/gu, '')
     .toLowerCase();
 
+/** Matches a value as given (`:exact`) or an already folded value (the default and `:contains`). */
 function stringMatcher(name: string, modifier: string | undefined, value: string): (v: string) => boolean {
   if (modifier === 'exact') return (v) => v === value;
   const wanted = fold(value);
-  if (modifier === 'contains') return (v) => fold(v).includes(wanted);
+  if (modifier === 'contains') return (v) => v.includes(wanted);
   if (modifier !== undefined)
     throw bad(name, `${name} has no :${modifier} modifier (use :exact or :contains)`);
-  return (v) => fold(v).startsWith(wanted);
+  return (v) => v.startsWith(wanted);
 }
+
+/**
+ * A string parameter's values of a resource, folded (case and accents), computed once per resource
+ * object: resources built from unchanged rows are reused (view.ts), so searches do not fold the
+ * same names again.
+ */
+const VALUES = new WeakMap<Resource, Map<string, ParamValues>>();
+
+function cached(resource: Resource, key: string, compute: () => ParamValues): ParamValues {
+  let perParam = VALUES.get(resource);
+  if (!perParam) {
+    perParam = new Map();
+    VALUES.set(resource, perParam);
+  }
+  let values = perParam.get(key);
+  if (!values) {
+    values = compute();
+    perParam.set(key, values);
+  }
+  return values;
+}
+
+const foldedValues = (param: SearchParam, resource: Resource) =>
+  cached(resource, `folded:${param.name}`, () => (param.values(resource) as string[]).map(fold)) as string[];
+
+const valuesOf = (param: SearchParam, resource: Resource) =>
+  cached(resource, param.name, () => param.values(resource));
 
 function tokenMatcher(value: string): (v: TokenValue) => boolean {
   const bar = value.indexOf('|');
@@ -129,15 +164,17 @@ function criterion(type: string, key: string, raw: string): Criterion {
   switch (param.type) {
     case 'string': {
       const tests = values.map((v) => stringMatcher(key, modifier, v));
-      return { param, matches: (r) => param.values(r).some((v) => tests.some((t) => t(v as string))) };
+      if (modifier === 'exact')
+        return { param, matches: (r) => param.values(r).some((v) => tests.some((t) => t(v as string))) };
+      return { param, matches: (r) => foldedValues(param, r).some((v) => tests.some((t) => t(v))) };
     }
     case 'token': {
       const tests = values.map(tokenMatcher);
-      return { param, matches: (r) => param.values(r).some((v) => tests.some((t) => t(v as TokenValue))) };
+      return { param, matches: (r) => valuesOf(param, r).some((v) => tests.some((t) => t(v as TokenValue))) };
     }
     case 'date': {
       const tests = values.map((v) => dateMatcher(key, v));
-      return { param, matches: (r) => param.values(r).some((v) => tests.some((t) => t(v as DateRange))) };
+      return { param, matches: (r) => valuesOf(param, r).some((v) => tests.some((t) => t(v as DateRange))) };
     }
     case 'reference': {
       const wanted = new Set(values.map((v) => referenceValue(param, v)));

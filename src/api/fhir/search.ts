@@ -43,12 +43,11 @@ export function* candidates(view: FhirView, criteria: Criteria): Iterable<Resour
     for (const [source, personalId] of patients) yield* view.compartment(source, personalId, types);
     return;
   }
-  for (const [source, personalId] of view.clients()) {
-    if (type === 'Patient') {
-      const patient = view.patient(source, personalId);
-      if (patient) yield patient;
-    } else yield* view.compartment(source, personalId, types);
+  if (type === 'Patient') {
+    yield* view.allPatients();
+    return;
   }
+  for (const [source, personalId] of view.clients()) yield* view.compartment(source, personalId, types);
 }
 
 const byId = (a: Resource, b: Resource) =>

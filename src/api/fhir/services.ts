@@ -1,6 +1,6 @@
 /** What FHIR handlers work with: the shared API services plus the FHIR options and member IDs. */
 import type { FhirOptions } from '../../fhir/types.ts';
-import { FhirView } from '../../fhir/view.ts';
+import { FhirView, type PatientCache } from '../../fhir/view.ts';
 import { scopeFor } from '../../security/policy.ts';
 import type { Principal } from '../../security/principal.ts';
 import type { ApiServices } from '../route-spec.ts';
@@ -14,6 +14,8 @@ export interface FhirServices {
   memberIds(): Promise<MemberIdStore>;
   /** Sorted matches of recent searches, for paging (search.ts). */
   readonly searches: SearchCache;
+  /** Patients built from the current Client rows (view.ts). */
+  readonly patients: PatientCache;
 }
 
 const DEFAULT_MEDICAID_SYSTEM_PATH = '/fhir/sid/medicaid-member-id';
@@ -29,6 +31,7 @@ export function fhirServices(api: ApiServices): FhirServices {
     api,
     options,
     searches: new SearchCache(),
+    patients: new WeakMap(),
     memberIds: () => {
       opened ??= MemberIdStore.open(api.config.dataDir);
       return opened;
