@@ -6,6 +6,7 @@
  * write that sends them gets them back under data.unsupported). The seed's Java serializer wrote
  * empty strings and epoch milliseconds; Hearth answers null and YYYY-MM-DD for the same values.
  */
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT, ENROLLMENT } from '../../mappings/openhmis/resources.ts';
 import { toXml } from '../../src/api/openhmis/xml.ts';
@@ -405,6 +406,25 @@ describe('Consent-to-Share Record (seed: getConsent /consents/{consentId})', () 
     const xml = await xmlOf(await request(server.app, 'GET', `/consents/${id}`, XML));
     expect(xml.value).toEqual({ item: lexical(body.data.item) });
   });
+});
+
+describe('XML answers are well-formed for an independent parser (xmllint)', () => {
+  it.skipIf(spawnSync('xmllint', ['--version']).status !== 0)(
+    'clients, enrollments, consents, errors, true',
+    async () => {
+      for (const [method, url] of [
+        ['GET', '/clients'],
+        ['GET', '/enrollments'],
+        ['GET', '/consents'],
+        ['GET', '/clients/NO-SUCH'],
+        ['DELETE', '/clients/336825'],
+      ] as const) {
+        const text = await (await request(server.app, method, url, XML)).text();
+        const lint = spawnSync('xmllint', ['--noout', '--nonet', '-'], { input: text });
+        expect(lint.status, `${url}: ${lint.stderr}`).toBe(0);
+      }
+    },
+  );
 });
 
 describe('Errors and Exceptions (seed: {"error":{"errors":[],"message":"","code":""}})', () => {
