@@ -45,6 +45,7 @@ interface Frame {
   tree?: { root: XNode; stack: (XNode | null)[]; names: ReadonlySet<string>; asserts: CompiledXPath[] };
 }
 
+const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
 const compiled = new Map<string, CompiledXPath>();
 function xpath(test: string): CompiledXPath {
   let c = compiled.get(test);
@@ -117,7 +118,7 @@ export class SchemaValidator {
     if (this.assertions && complex && complex.asserts.length > 0) {
       const asserts = complex.asserts.map(xpath);
       const names = new Set(asserts.flatMap((a) => [...a.names]));
-      const root = this.node(element);
+      const root = this.node(element, names);
       frame.tree = { root, stack: [root], names, asserts };
     }
     this.stack.push(frame);
@@ -129,14 +130,18 @@ export class SchemaValidator {
       if (!f.tree) continue;
       const parentNode = f.tree.stack.at(-1);
       const node =
-        valid && parentNode && f.tree.names.has(element.local) ? this.node(element, parentNode) : null;
+        valid && parentNode && f.tree.names.has(element.local)
+          ? this.node(element, f.tree.names, parentNode)
+          : null;
       if (node) parentNode?.children.push(node);
       f.tree.stack.push(node);
     }
   }
 
-  private node(element: XmlOpen, parent?: XNode): XNode {
-    const attributes = new Map(element.attributes.map((a) => [a.local, a.value]));
+  /** A node of an assertion tree; only attributes the assertions name are kept (memory). */
+  private node(element: XmlOpen, names: ReadonlySet<string>, parent?: XNode): XNode {
+    const kept = element.attributes.filter((a) => names.has(a.local));
+    const attributes = kept.length === 0 ? NO_ATTRIBUTES : new Map(kept.map((a) => [a.local, a.value]));
     return { local: element.local, attributes, text: '', children: [], parent };
   }
 

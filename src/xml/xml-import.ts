@@ -106,6 +106,14 @@ export async function importHmisXml(
   const stateOf = (source: string | undefined) => (source ? store.state.source(source) : undefined);
   reader.finish((tableName, key) => stateOf(options.source)?.get(tableName, key));
   const issues = [...validator.issues.map((i) => schemaIssue(label, i)), ...reader.issues];
+  if ((reader.rows.get('Export')?.size ?? 0) === 0) {
+    const first = issues[0];
+    throw new XmlInputError(
+      `the document has no usable <Export>${first ? ` (${first.message})` : ''}`,
+      first?.row ?? 1,
+      'Export',
+    );
+  }
   const report = await importTables(
     store,
     {

@@ -221,6 +221,31 @@ describe('HMIS XML import security', () => {
     expect(store.state.size).toBe(0);
   });
 
+  it('refuses bytes that are not UTF-8, overlong text and too many attributes', async () => {
+    const store = await openStore();
+    const latin1 = path.join(tempDir(), 'latin1.xml');
+    fs.writeFileSync(latin1, Buffer.concat([Buffer.from(MINIMAL.slice(0, 2000)), Buffer.from([0xe9, 0x20])]));
+    await expect(importHmisXml(store, latin1)).rejects.toThrow(/not valid UTF-8/);
+    const long = edited(
+      '<hmis:NameSuffix>Sr.</hmis:NameSuffix>',
+      `<hmis:NameSuffix>${'x'.repeat(70_000)}</hmis:NameSuffix>`,
+    );
+    await expect(importHmisXml(store, long)).rejects.toThrow(
+      /<hmis:NameSuffix>: text longer than 65536 characters/,
+    );
+    const attributes = Array.from({ length: 40 }, (_, i) => ` x:a${i}="1"`).join('');
+    const many = edited('<hmis:NameSuffix>', `<hmis:NameSuffix xmlns:x="urn:x"${attributes}>`);
+    await expect(importHmisXml(store, many)).rejects.toThrow(/more than 32 attributes/);
+    expect(store.state.size).toBe(0);
+  });
+
+  it('refuses HUD v6.1.2 extension example: its Export has no ExportID', async () => {
+    const store = await openStore();
+    await expect(
+      importHmisXml(store, `${REFERENCE}/v6.1.2/HUD_HMIS_Example_Extension_Instance.xml`),
+    ).rejects.toThrow(/line \d+ <Export>: the document has no usable <Export> \(.*ExportID/);
+  });
+
   it('refuses malformed XML and documents that are not HMIS XML, naming line and element', async () => {
     const store = await openStore();
     await expect(importHmisXml(store, edited('</hmis:Client>', '</hmis:Clinet>'))).rejects.toThrow(
