@@ -176,7 +176,11 @@ class Parser {
       this.i += 2;
       this.expect(')');
       step = { kind: 'text', name: '', predicates: [] };
-    } else step = { kind: 'child', name: localName(this.next()), predicates: [] };
+    } else {
+      const name = this.next();
+      if (!/^[A-Za-z_]/.test(name)) throw new Error(`XPath: expected a step, found ${name || 'the end'}`);
+      step = { kind: 'child', name: localName(name), predicates: [] };
+    }
     while (this.peek() === '[') {
       this.next();
       step.predicates.push(this.expr());
