@@ -31,6 +31,9 @@ function slots(group: Group): Slot[] {
   );
 }
 
+/** Each content model is flattened once, not once per element. */
+const flattened = new WeakMap<Group, Slot[]>();
+
 const names = (slot: Slot) => [...slot.names.keys()].map((n) => `<${n}>`).join(' or ');
 
 export class ContentMatcher {
@@ -39,7 +42,12 @@ export class ContentMatcher {
   private count = 0;
 
   constructor(group: Group) {
-    this.slots = slots(group);
+    let flat = flattened.get(group);
+    if (!flat) {
+      flat = slots(group);
+      flattened.set(group, flat);
+    }
+    this.slots = flat;
   }
 
   /** True when the element could come next (without consuming it). */

@@ -10,7 +10,14 @@
 
 import { ContentMatcher } from './content-matcher.ts';
 import type { XmlHandler, XmlOpen } from './reader.ts';
-import type { CompiledSchema, ComplexType, ElementDecl, KeyDecl, KeyrefDecl } from './schema/types.ts';
+import type {
+  CompiledSchema,
+  ComplexType,
+  ElementDecl,
+  KeyDecl,
+  KeyrefDecl,
+  SimpleType,
+} from './schema/types.ts';
 import { checkSimpleValue } from './simple-types.ts';
 import { type CompiledXPath, compileXPath, type XNode } from './xpath.ts';
 
@@ -77,6 +84,21 @@ export class SchemaValidator {
       open: (element) => this.open(element),
       close: (element, text) => this.close(element, text),
     };
+  }
+
+  /** Values repeat (codes, dates): each (type, value) is checked once. */
+  private readonly checked = new Map<string, Map<string, ReturnType<typeof checkSimpleValue> | null>>();
+  private checkValue(name: string, type: SimpleType, value: string): ReturnType<typeof checkSimpleValue> {
+    let cache = this.checked.get(name);
+    if (!cache) {
+      cache = new Map();
+      this.checked.set(name, cache);
+    }
+    const known = cache.get(value);
+    if (known !== undefined) return known ?? undefined;
+    const problem = checkSimpleValue(type, value);
+    if (cache.size < 4096) cache.set(value, problem ?? null);
+    return problem;
   }
 
   private report(line: number, element: string, rule: string, message: string): void {
@@ -231,7 +253,7 @@ export class SchemaValidator {
       const type =
         this.schema.simpleTypes[a.type] ??
         (a.type.startsWith('xs:') ? { builtin: a.type.slice(3) } : undefined);
-      const problem = type && checkSimpleValue(type, present.value);
+      const problem = type && this.checkValue(a.type, type, present.value);
       if (problem) this.report(element.line, element.qname, problem.rule, `@${a.name}: ${problem.message}`);
     }
     for (const x of element.attributes) {
@@ -263,7 +285,7 @@ export class SchemaValidator {
       const type =
         this.schema.simpleTypes[frame.simple] ??
         (frame.simple.startsWith('xs:') ? { builtin: frame.simple.slice(3) } : undefined);
-      const problem = type && checkSimpleValue(type, text);
+      const problem = type && this.checkValue(frame.simple, type, text);
       if (problem)
         this.report(element.line, element.qname, problem.rule, `<${frame.decl.name}> ${problem.message}`);
     }
