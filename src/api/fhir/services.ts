@@ -42,13 +42,9 @@ export function fhirServices(api: ApiServices): FhirServices {
 export async function viewFor(services: FhirServices, principal: Principal): Promise<FhirView> {
   const records = services.api.store.records;
   const memberIds = await services.memberIds();
-  return new FhirView(
-    records,
-    scopeFor(principal, records),
-    services.api.store.baseIri,
-    services.options,
-    memberIds,
-  );
+  const scope = scopeFor(principal, records);
+  const base = services.api.store.baseIri;
+  return new FhirView(records, scope, base, services.options, memberIds, undefined, services.patients);
 }
 
 /** What a cached search answer depends on: who asks (and their scope), the query, the data versions. */
