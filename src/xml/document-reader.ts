@@ -61,6 +61,9 @@ export class DocumentReader {
   private readonly drafts = new Map<string, Draft>();
   private readonly lookupKeys = new Map<string, Record<string, string>>();
   private readonly ownKeys = new Map<string, Set<string>>();
+  /** Rows a record of their own filled, and rows only sub-records (ExitRHY, …) filled so far. */
+  private readonly owned = new Set<CollectedRow>();
+  private readonly folded = new Map<CollectedRow, { element: string; line: number; keyFrom: string }>();
   private source = new Map<string, string>();
   private exportKey = '';
   private exportRows = new Set<CollectedRow>();
@@ -230,13 +233,15 @@ export class DocumentReader {
     const key = this.ownKey(view, given, node.open.line);
     const row = this.row(view.spec, key, node.open.line);
     this.exportRows.add(row);
+    const sub = view.mapping.ownId !== undefined && view.mapping.ownId !== view.mapping.keyFrom;
+    if (sub) this.folded.set(row, { element, line: node.open.line, keyFrom });
+    else this.owned.add(row);
     for (const attribute of node.open.attributes) {
       if (attribute.uri === XSI) continue;
       const field = attribute.uri === this.view.namespace ? attributeField(attribute.local) : undefined;
       const kept = { record: element, name: `@${attribute.local}`, value: attribute.value };
       // A sub-record (ClientVeteranInfo in Client, …) has its own metadata: kept, and used only
       // where the record itself gives none.
-      const sub = view.mapping.ownId !== undefined && view.mapping.ownId !== view.mapping.keyFrom;
       if (sub) this.keepQuietly(view.spec.name, key, kept);
       if (!field || !view.spec.fields.some((f) => f.name === field)) {
         if (!sub) this.keep(view.spec.name, key, kept);
@@ -386,6 +391,7 @@ export class DocumentReader {
 
   /** After the document: lookups (PersonalID from the Enrollment, …), defaults, hash status. */
   finish(stored: (table: string, key: string) => readonly string[] | undefined): void {
+    this.resolveFolded(stored);
     for (const view of this.view.records) {
       for (const lookup of view.mapping.lookups ?? []) this.applyLookup(view, lookup, stored);
     }
@@ -403,6 +409,37 @@ export class DocumentReader {
       }
     }
     this.markHashedExports();
+  }
+
+  /**
+   * A sub-record names its parent (ExitRHY → ExitID): the parent comes from this document or, for
+   * a delta, from the store (its stored values fill what the sub-record leaves empty); else the
+   * sub-record is an error, not a half-empty row.
+   */
+  private resolveFolded(stored: (table: string, key: string) => readonly string[] | undefined): void {
+    for (const [tableName, rows] of this.rows) {
+      const spec = modelTable(tableName);
+      for (const [key, row] of rows) {
+        const sub = this.folded.get(row);
+        if (!sub || this.owned.has(row)) continue;
+        const parent = stored(tableName, key);
+        if (parent) {
+          row.values.forEach((value, i) => {
+            if (value === '' || row.weak.has(i)) row.values[i] = parent[i] ?? '';
+          });
+          continue;
+        }
+        this.issue(
+          sub.element,
+          sub.line,
+          sub.keyFrom,
+          key,
+          'reference',
+          `${sub.keyFrom} ${key} names no <${spec.name}> in this document or the store`,
+        );
+        rows.delete(key);
+      }
+    }
   }
 
   private applyLookup(

@@ -160,6 +160,30 @@ describe('HMIS XML import', () => {
     },
   );
 
+  it('rejects a sub-record whose parent is nowhere, and folds one into a stored parent on a delta', async () => {
+    const store = await openStore();
+    const orphan = edited(
+      '<hmis:EnrollmentID>w5641</hmis:EnrollmentID>\n                <hmis:CoCCode>',
+      '<hmis:EnrollmentID>w9999</hmis:EnrollmentID>\n                <hmis:CoCCode>',
+    );
+    const report = await importHmisXml(store, orphan);
+    expect(report.errors.find((e) => e.rule === 'reference')?.message).toBe(
+      'EnrollmentID w9999 names no <Enrollment> in this document or the store',
+    );
+    expect(report.applied).toBe(false);
+    const first = await importHmisXml(store, writeXml(MINIMAL));
+    expect(first.applied).toBe(true);
+    // A delta of just an EnrollmentCoC: the stored Enrollment keeps its values and gains the CoC.
+    const start = MINIMAL.indexOf('<hmis:Affiliation');
+    const end = MINIMAL.indexOf('</hmis:Export>');
+    const coc = MINIMAL.slice(MINIMAL.indexOf('<hmis:EnrollmentCoC'), MINIMAL.indexOf('<hmis:Funder'));
+    const delta = MINIMAL.slice(0, start) + coc.replace('BZ-123', 'BZ-124') + MINIMAL.slice(end);
+    const applied = await importHmisXml(store, writeXml(delta), { source: first.source });
+    expect(applied.errors).toEqual([]);
+    expect(cell(store, first.source, 'Enrollment', 'w5641', 'EnrollmentCoC')).toBe('BZ-124');
+    expect(cell(store, first.source, 'Enrollment', 'w5641', 'EntryDate')).toBe('2016-04-12');
+  });
+
   it('rejects a DisabilityResponse xsi:type that does not derive from its declared type', async () => {
     const store = await openStore();
     const file = edited(
