@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldIndex, table } from '../../src/model/index.ts';
 import { CONSENTS_FILE, type Consent, ConsentBook } from '../../src/security/consent.ts';
 import { call } from '../hmis-api/helpers.ts';
 import { closeSeedServer, openSeedServer, type SeedServer } from './fixture.ts';
@@ -111,9 +112,31 @@ describe('approved', () => {
       LastName: 'Elsewhere',
       DOB: '1985-07-09',
     });
-    expect(body.SSN).toBeNull();
-    expect(body.VeteranStatus).toBeNull();
+    // Withheld and unshared columns are absent, not null (no placeholder hints at hidden data).
+    expect(body).not.toHaveProperty('SSN');
+    expect(body).not.toHaveProperty('VeteranStatus');
     expect(body.enrollments).toEqual([]);
+  });
+
+  it('…where search finds the client by shared fields only, and shows only those', async () => {
+    const search = (criteria: Record<string, string>) =>
+      call(server.app, 'POST', '/client/search', { token: token.a, body: criteria }).then(
+        (r) => r.json() as Promise<{ matchedClients: Json[] }>,
+      );
+    const byName = await search({ LastName: 'Elsewhere', FirstName: 'Jamie' });
+    expect(byName.matchedClients.map((c) => c.PersonalID)).toEqual([CLIENT]);
+    expect(byName.matchedClients[0]).toMatchObject({ score: 1, DOB: '1985-07-09' });
+    expect(byName.matchedClients[0]).not.toHaveProperty('SSN');
+    const stored = server.store.records.source(server.source)?.get('Client', CLIENT) ?? [];
+    const ssn = stored[fieldIndex(table('Client'), 'SSN')] ?? '';
+    expect(ssn).toMatch(/^\d{9}$/);
+    expect((await search({ SSN: ssn.slice(-4) })).matchedClients).toEqual([]);
+    // cw-c's organization is not named by the consent.
+    const other = await call(server.app, 'POST', '/client/search', {
+      token: token.c,
+      body: { LastName: 'Elsewhere' },
+    });
+    expect(((await other.json()) as { matchedClients: Json[] }).matchedClients).toEqual([]);
   });
 
   it('search finds the client by shared fields, never by withheld ones', async () => {

@@ -11,6 +11,7 @@ import { literal } from '../../query/bind.ts';
 import { clientRecord } from '../../store/client-record.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import {
+  clientView,
   graphTerm,
   notFound,
   recordAt,
@@ -32,7 +33,8 @@ export async function getClient(request: RouteRequest, services: ApiServices): P
   const at = scoped(request, services);
   const full = clientRecord(at.state, request.params.PersonalID as string);
   const record = full && at.scope.filterClientRecord(at.source, full);
-  if (!record) throw notFound('client');
+  const view = full && clientView(at, full.client);
+  if (!record || !view) throw notFound('client');
   const byEntry = [...record.enrollments].sort(
     (a, b) =>
       (a.enrollment[ENTRY] ?? '').localeCompare(b.enrollment[ENTRY] ?? '') ||
@@ -40,8 +42,8 @@ export async function getClient(request: RouteRequest, services: ApiServices): P
   );
   const summaries = byEntry.map(({ enrollment }) => enrollmentSummary(at.state, enrollment));
   return respond(request, at, {
-    json: { ...rowJson(CLIENT, record.client), enrollments: summaries.map((s) => s.json) },
-    records: [part('Client', record.client), ...summaries.flatMap((s) => s.records)],
+    json: { ...rowJson(CLIENT, view.row, view.columns), enrollments: summaries.map((s) => s.json) },
+    records: [part('Client', view.row, view.columns), ...summaries.flatMap((s) => s.records)],
   });
 }
 

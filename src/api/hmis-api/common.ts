@@ -89,6 +89,30 @@ export function visibleClient(at: Scoped, personalId: string): Row {
   return row;
 }
 
+/** A Client row as one caller may see it: `columns` lists what it may see (all when undefined). */
+export interface ClientView {
+  readonly row: Row;
+  readonly columns?: readonly string[];
+}
+
+const CLIENT_FIELDS = table('Client').fields;
+const CLIENT_KEY = CLIENT_FIELDS.findIndex((field) => field.name === 'PersonalID');
+
+/**
+ * The client whole (in scope), or only the columns an approved consent shares (the rest emptied, so
+ * neither a score nor an answer can draw on them), or undefined. Answers list `columns` only, so
+ * no null stands where a withheld value is (Reference Guide: no placeholders for hidden data).
+ */
+export function clientView(at: Scoped, row: Row): ClientView | undefined {
+  if (at.scope.canSeeRecord(at.source, 'Client', row)) return { row };
+  const shared = at.scope.consentedColumns(at.source, row[CLIENT_KEY] ?? '');
+  if (!shared) return undefined;
+  return {
+    row: CLIENT_FIELDS.map((field, i) => (shared.has(field.name) ? (row[i] ?? '') : '')),
+    columns: CLIENT_FIELDS.filter((field) => shared.has(field.name)).map((field) => field.name),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Stored queries
 

@@ -21,7 +21,7 @@ import type { Row } from '../../store/record-state.ts';
 import { ApiError, type FieldError } from '../errors.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import { isCalendarDate } from '../router.ts';
-import { graphTerm, recordAt, scoped, select } from './common.ts';
+import { type ClientView, clientView, graphTerm, recordAt, scoped, select } from './common.ts';
 import { DEFAULT_LIMIT } from './paging.ts';
 import { part, respond, rowJson } from './representations.ts';
 
@@ -179,6 +179,8 @@ function candidateBindings(criteria: Criteria) {
   };
 }
 
+const idOf = (view: ClientView) => view.row[COL.PersonalID] ?? '';
+
 export async function searchClients(request: RouteRequest, services: ApiServices): Promise<Response> {
   const criteria = parseCriteria(request.body);
   const at = scoped(request, services);
@@ -187,17 +189,22 @@ export async function searchClients(request: RouteRequest, services: ApiServices
     graph: graphTerm(at),
     ...candidateBindings(criteria),
   });
+  // Clients shared by consent are scored on their shared columns only (clientView empties the rest).
   const ranked = solutions
     .map((s) => recordAt(at, s.client)?.row)
-    .filter((row): row is Row => row !== undefined && at.scope.canSeeRecord(at.source, 'Client', row))
-    .map((row) => ({ row, score: scoreOf(criteria, row) }))
+    .map((row) => (row === undefined ? undefined : clientView(at, row)))
+    .filter((view): view is ClientView => view !== undefined)
+    .map((view) => ({ view, score: scoreOf(criteria, view.row) }))
     .filter((match) => match.score > 0)
-    .sort(
-      (a, b) => b.score - a.score || (a.row[COL.PersonalID] ?? '').localeCompare(b.row[COL.PersonalID] ?? ''),
-    )
+    .sort((a, b) => b.score - a.score || idOf(a.view).localeCompare(idOf(b.view)))
     .slice(0, limit);
   return respond(request, at, {
-    json: { matchedClients: ranked.map(({ row, score }) => ({ score, ...rowJson(CLIENT, row) })) },
-    records: ranked.map(({ row }) => part('Client', row)),
+    json: {
+      matchedClients: ranked.map(({ view, score }) => ({
+        score,
+        ...rowJson(CLIENT, view.row, view.columns),
+      })),
+    },
+    records: ranked.map(({ view }) => part('Client', view.row, view.columns)),
   });
 }
