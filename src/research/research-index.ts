@@ -112,7 +112,7 @@ export class ResearchIndex {
     this.pending = [];
     await this.engine.clear();
     let chunk: PlainQuad[] = [];
-    for (const quads of this.allQuads()) {
+    for (const quads of researchQuads(this.store.records, this.deidentifier)) {
       chunk.push(...quads);
       if (chunk.length >= CHUNK_QUADS) {
         await this.engine.load(toNQuads(chunk));
@@ -124,19 +124,6 @@ export class ResearchIndex {
     this.pending = undefined;
     for (const change of queued) this.enqueue(change);
     await this.sync;
-  }
-
-  private *allQuads(): Generator<PlainQuad[]> {
-    for (const [source, state] of this.store.records.sources) {
-      const scope = scopeFor(BUILDER, this.store.records);
-      for (const name of RESEARCH_TABLES.keys()) {
-        for (const row of state.table(name).rows.values()) {
-          if (!scope.canSeeRecord(source, name, row)) continue;
-          const quads = this.deidentifier.quads(source, name, row, dobFor(state, name, row));
-          if (quads) yield quads;
-        }
-      }
-    }
   }
 
   /** Turns a commit into research changes, computed now: the records are as this commit left them. */
@@ -260,4 +247,18 @@ const touchedId = (source: string, tableName: string, key: string) =>
 function dobFor(state: SourceState, tableName: string, row: Row): string | undefined {
   if (tableName !== 'Enrollment') return undefined;
   return state.get('Client', row[ENROLLMENT_CLIENT] ?? '')?.[CLIENT_DOB] || undefined;
+}
+
+/** The research quads of every visible record, record by record (a bulk load, or a dump). */
+export function* researchQuads(records: RecordState, deidentifier: Deidentifier): Generator<PlainQuad[]> {
+  const scope = scopeFor(BUILDER, records);
+  for (const [source, state] of records.sources) {
+    for (const name of RESEARCH_TABLES.keys()) {
+      for (const row of state.table(name).rows.values()) {
+        if (!scope.canSeeRecord(source, name, row)) continue;
+        const quads = deidentifier.quads(source, name, row, dobFor(state, name, row));
+        if (quads) yield quads;
+      }
+    }
+  }
 }
