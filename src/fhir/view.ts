@@ -131,22 +131,45 @@ export class FhirView {
         const patient = row && this.patientOf(context, row);
         if (patient) yield patient;
       }
+      for (const personalId of this.scope.consentedClientIds(source)) {
+        const patient = this.consentedPatient(source, personalId);
+        if (patient) yield patient;
+      }
     }
   }
 
   patient(source: string, personalId: string): Resource | undefined {
     const context = this.context(source);
     const row = context?.state.get('Client', personalId);
-    if (!context || !row || !this.scope.canSeeClient(source, personalId)) return undefined;
-    return this.patientOf(context, row);
+    if (!context || !row) return undefined;
+    if (this.scope.canSeeClient(source, personalId)) return this.patientOf(context, row);
+    return this.consentedPatient(source, personalId);
   }
+
+  /**
+   * A client the caller sees only through an approved consent (security/consent.ts): the Patient
+   * carries the Client columns the consent shares and nothing else, and no resource hangs under it.
+   */
+  private consentedPatient(source: string, personalId: string): Resource | undefined {
+    const context = this.context(source);
+    const found = context && clientRecord(context.state, personalId);
+    if (!context || !found || !this.scope.consentedColumns(source, personalId)) return undefined;
+    const masked = this.scope.filterClientRecord(source, found);
+    return masked ? patientResource(context, masked.client) : undefined;
+  }
+
 
   /** The client's resources of the given patient-compartment types, as far as the caller may see them. */
   compartment(source: string, personalId: string, types: ReadonlySet<string>): Resource[] {
     const context = this.context(source);
-    const found = context && clientRecord(context.state, personalId);
+    if (!context) return [];
+    if (!this.scope.canSeeClient(source, personalId)) {
+      const patient = types.has('Patient') ? this.consentedPatient(source, personalId) : undefined;
+      return patient ? [patient] : [];
+    }
+    const found = clientRecord(context.state, personalId);
     const record = found && this.scope.filterClientRecord(source, found);
-    if (!context || !record) return [];
+    if (!record) return [];
     const resources: Resource[] = [];
     if (types.has('Patient')) {
       const patient = this.patientOf(context, record.client);

@@ -9,7 +9,7 @@ import { parseCriteria } from './criteria.ts';
 import { FhirError, fhirResponse, notFound } from './outcome.ts';
 import type { FhirRequest } from './route-table.ts';
 import { runSearch } from './search.ts';
-import { searchKey, viewFor } from './services.ts';
+import { searchKey, viewFor, widenedByConsent } from './services.ts';
 
 export const SERVED_TYPES: ReadonlySet<string> = new Set(RESOURCE_TYPES);
 
@@ -60,7 +60,8 @@ export async function search(request: FhirRequest): Promise<Response> {
   const criteria = parseCriteria(type, request.query, SERVED_TYPES);
   const view = await viewFor(request.services, request.principal);
   const key = await searchKey(request.services, request.principal, type, request.query);
-  const result = runSearch(view, criteria, { key, store: request.services.searches });
+  const cache = widenedByConsent(view) ? undefined : { key, store: request.services.searches };
+  const result = runSearch(view, criteria, cache);
   const link = (extra?: Record<string, string>) => {
     const query = new URLSearchParams(criteria.query);
     for (const [k, v] of Object.entries(extra ?? {})) query.set(k, v);
@@ -81,8 +82,7 @@ export async function everything(request: FhirRequest): Promise<Response> {
   const view = await viewFor(request.services, request.principal);
   const parsed = parseFhirId('Patient', id, view.sources());
   const resources: Resource[] = parsed ? view.compartment(parsed.source, parsed.key, PATIENT_TYPES) : [];
-  if (resources.length === 0 || !view.scope.canSeeClient(parsed?.source ?? '', parsed?.key ?? ''))
-    throw notFound(`Patient/${id}`);
+  if (resources.length === 0) throw notFound(`Patient/${id}`);
   const services = view.referenced(resources);
   const organizations = view
     .referenced(services)

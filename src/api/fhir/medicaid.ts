@@ -64,7 +64,7 @@ export async function medicaidEligibilityBundle(request: FhirRequest): Promise<R
   const records = request.services.api.store.records;
   const stored = await request.services.memberIds();
   const parsed = parseFhirId('Patient', id, records.sources.keys());
-  const scope = scopeFor(request.principal, records);
+  const scope = scopeFor(request.principal, records, request.services.api.consents);
   if (!parsed || !scope.canSeeClient(parsed.source, parsed.key)) throw notFound(`Patient/${id}`);
   const lookup = {
     get: (source: string, personalId: string) =>
@@ -89,7 +89,13 @@ export async function setMedicaidMemberId(request: FhirRequest): Promise<Respons
   const id = checkId(request.params.id);
   const records = request.services.api.store.records;
   const parsed = parseFhirId('Patient', id, records.sources.keys());
-  if (!parsed || !scopeFor(request.principal, records).canSeeClient(parsed.source, parsed.key))
+  if (
+    !parsed ||
+    !scopeFor(request.principal, records, request.services.api.consents).canSeeClient(
+      parsed.source,
+      parsed.key,
+    )
+  )
     throw notFound(`Patient/${id}`);
   const memberId = memberIdOf(parameters(request.body, ['memberId']).get('memberId'));
   const store = await request.services.memberIds();

@@ -42,7 +42,7 @@ export function fhirServices(api: ApiServices): FhirServices {
 export async function viewFor(services: FhirServices, principal: Principal): Promise<FhirView> {
   const records = services.api.store.records;
   const memberIds = await services.memberIds();
-  const scope = scopeFor(principal, records);
+  const scope = scopeFor(principal, records, services.api.consents);
   const base = services.api.store.baseIri;
   return new FhirView(records, scope, base, services.options, memberIds, undefined, services.patients);
 }
@@ -64,4 +64,14 @@ export async function searchKey(
   ];
   const versions = [services.api.store.log.lastCommittedTxId, (await services.memberIds()).version];
   return JSON.stringify([scope, versions, type, stable.toString()]);
+}
+
+/**
+ * Consents change without a record commit, so answers for a caller who sees any client through
+ * consent are not cached (an approval or revocation must show at once).
+ */
+export function widenedByConsent(view: FhirView): boolean {
+  return view
+    .sources()
+    .some((source) => !view.scope.consentedClientIds(source)[Symbol.iterator]().next().done);
 }
