@@ -31,6 +31,7 @@ const SECURITY_HEADERS = {
 const ASSETS: Readonly<Record<string, { type: string; body: string }>> = {
   'query.js': { type: 'text/javascript; charset=utf-8', body: asset('query.js') },
   'query.css': { type: 'text/css; charset=utf-8', body: asset('query.css') },
+  'favicon.svg': { type: 'image/svg+xml', body: asset('favicon.svg') },
   'examples.json': {
     type: 'application/json; charset=utf-8',
     body: JSON.stringify(RESEARCH_QUERIES.map(({ name, title, query }) => ({ name, title, query }))),
