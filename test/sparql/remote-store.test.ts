@@ -19,7 +19,7 @@ import type { RecordState } from '../../src/store/record-state.ts';
 import type { RecordStore } from '../../src/store/record-store.ts';
 import { SparqlHttpStore } from '../../src/store/sparql-http-store.ts';
 import { removeTempDirs, tempDir } from '../helpers/exports.ts';
-import { DEMO_DIR } from '../hmis-api/helpers.ts';
+import { call, DEMO_DIR } from '../hmis-api/helpers.ts';
 import { plainRows } from './expected.ts';
 import { ADMIN_TOKEN, BASE, openSparqlServer, query, type SparqlServer, solutions } from './helpers.ts';
 import { startVirtuoso, type Virtuoso } from './virtuoso.ts';
@@ -131,6 +131,67 @@ describe('queries answer as on the embedded backend', () => {
   });
 });
 
+describe('the SPARQL endpoint over the remote backend', () => {
+  let app: ReturnType<typeof createApp>;
+  let researcher: string;
+  let research: ResearchIndex;
+  beforeAll(async () => {
+    const dir = tempDir('hearth-remote-app-');
+    const users = new UserDirectory(dir);
+    researcher = await users.add('researcher', 'researcher');
+    research = await ResearchIndex.open(remote);
+    const config = { dataDir: dir, baseIri: BASE, port: 0, maxQuads: undefined };
+    // createApp is typed with the embedded store; the remote one has every member the surfaces use.
+    const store = remote as unknown as EmbeddedStore;
+    app = createApp({ store, config, adminToken: ADMIN_TOKEN, users, audit: new AuditLog(dir), research });
+  });
+  afterAll(async () => {
+    await research?.close();
+  });
+  it('admins query the server; researchers the research graph, and the access rules hold', async () => {
+    const admin = await solutions(
+      await query(app, '/sparql', 'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }'),
+    );
+    expect(admin.map((b) => b.g?.value)).toEqual([`${BASE}/${source}`]);
+    const mine = await solutions(
+      await query(app, '/sparql', 'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }', {
+        token: researcher,
+      }),
+    );
+    expect(mine.map((b) => b.g?.value)).toEqual([`urn:hearth:research:${source}`]);
+    const from = await query(app, '/sparql', `SELECT * FROM <${BASE}/${source}> WHERE { ?s ?p ?o }`, {
+      token: researcher,
+    });
+    expect(from.status).toBe(403);
+    const service = await query(
+      app,
+      '/sparql',
+      `SELECT * WHERE { SERVICE <${virtuoso.sparql}> { ?s ?p ?o } }`,
+      {
+        token: researcher,
+      },
+    );
+    expect(service.status).toBe(403);
+  });
+  it('the HUD HMIS API answers the same on both backends (projects, a client, its enrollments)', async () => {
+    const client = [...(remote.records.source(source)?.table('Client').rows.keys() ?? [])][3] ?? '';
+    for (const url of ['/projects', `/client/${client}`, `/client/${client}/enrollments`]) {
+      const [a, b] = await Promise.all([call(embedded.app, 'GET', url), call(app, 'GET', url)]);
+      expect(b.status, url).toBe(200);
+      expect(await b.json(), url).toEqual(await a.json());
+    }
+  });
+  it('the research queries answer the same as on the embedded backend', async () => {
+    for (const q of RESEARCH_QUERIES) {
+      const [a, b] = await Promise.all([
+        query(embedded.app, '/sparql/research', q.query),
+        query(app, '/sparql/research', q.query),
+      ]);
+      expect(await solutions(b), q.name).toEqual(await solutions(a));
+    }
+  });
+});
+
 describe('writes', () => {
   it('SPARQL UPDATE through the model: the same change on both backends', async () => {
     const project = [...(remote.records.source(source)?.table('Project').rows.values() ?? [])][0] ?? [];
@@ -207,58 +268,5 @@ WHERE { GRAPH <${BASE}/${source}> { <${iri}> hmis:ProjectName ?n } }`;
     const fresh = await open();
     expect(fresh.lastCommittedTxId).toBe(before);
     await fresh.close();
-  });
-});
-
-describe('the SPARQL endpoint over the remote backend', () => {
-  let app: ReturnType<typeof createApp>;
-  let researcher: string;
-  let research: ResearchIndex;
-  beforeAll(async () => {
-    const dir = tempDir('hearth-remote-app-');
-    const users = new UserDirectory(dir);
-    researcher = await users.add('researcher', 'researcher');
-    research = await ResearchIndex.open(remote);
-    const config = { dataDir: dir, baseIri: BASE, port: 0, maxQuads: undefined };
-    // createApp is typed with the embedded store; the remote one has every member the surfaces use.
-    const store = remote as unknown as EmbeddedStore;
-    app = createApp({ store, config, adminToken: ADMIN_TOKEN, users, audit: new AuditLog(dir), research });
-  });
-  afterAll(async () => {
-    await research?.close();
-  });
-  it('admins query the server; researchers the research graph, and the access rules hold', async () => {
-    const admin = await solutions(
-      await query(app, '/sparql', 'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }'),
-    );
-    expect(admin.map((b) => b.g?.value)).toEqual([`${BASE}/${source}`]);
-    const mine = await solutions(
-      await query(app, '/sparql', 'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }', {
-        token: researcher,
-      }),
-    );
-    expect(mine.map((b) => b.g?.value)).toEqual([`urn:hearth:research:${source}`]);
-    const from = await query(app, '/sparql', `SELECT * FROM <${BASE}/${source}> WHERE { ?s ?p ?o }`, {
-      token: researcher,
-    });
-    expect(from.status).toBe(403);
-    const service = await query(
-      app,
-      '/sparql',
-      `SELECT * WHERE { SERVICE <${virtuoso.sparql}> { ?s ?p ?o } }`,
-      {
-        token: researcher,
-      },
-    );
-    expect(service.status).toBe(403);
-  });
-  it('the research queries answer the same as on the embedded backend', async () => {
-    for (const q of RESEARCH_QUERIES) {
-      const [a, b] = await Promise.all([
-        query(embedded.app, '/sparql/research', q.query),
-        query(app, '/sparql/research', q.query),
-      ]);
-      expect(await solutions(b), q.name).toEqual(await solutions(a));
-    }
   });
 });
