@@ -125,15 +125,7 @@ const patients: PatientCache = new WeakMap();
 const options = { ssnIdentifier: false, medicaidSystem: 'urn:x' };
 /** A view like the server's (same scope, same Patient cache), without HTTP. */
 const view = () =>
-  new FhirView(
-    store.records,
-    scopeFor(principal, store.records),
-    BASE,
-    options,
-    undefined,
-    undefined,
-    patients,
-  );
+  new FhirView(store.records, scopeFor(principal, store.records), BASE, options, undefined, { patients });
 const fhirId = (personalId: string) => `${source.replace(/_/g, '-')}.${personalId}`;
 
 // ---------------------------------------------------------------------------------------------

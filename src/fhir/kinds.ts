@@ -13,6 +13,7 @@ export const KIND = {
   housingStatus: 'hs',
   programEnrollment: 'pe',
   currentLivingSituation: 'cls',
+  consent: 'consent',
   noInsurance: 'cov-none',
 } as const;
 
@@ -26,5 +27,6 @@ export const TYPE_KINDS: Readonly<Record<string, readonly string[]>> = {
   HealthcareService: [''],
   Condition: [KIND.homelessness, ...codeList(DISABILITY_TYPE_LIST).codes.map((c) => disabilityKind(c.code))],
   Observation: [KIND.housingStatus, KIND.programEnrollment, KIND.currentLivingSituation],
+  Consent: [KIND.consent],
   Coverage: [KIND.noInsurance, ...INSURANCE_SOURCES.map((s) => coverageKind(s.field.field))],
 };

@@ -6,11 +6,13 @@
  */
 import { EPISODE_FIELDS as E } from '../../mappings/fhir/episode-of-care.ts';
 import { fieldIndex, table } from '../model/index.ts';
+import type { Consent } from '../security/consent.ts';
 import type { AccessScope } from '../security/policy.ts';
 import { clientRecord, type EnrollmentRecord } from '../store/client-record.ts';
 import type { RecordState, Row, SourceState } from '../store/record-state.ts';
 import type { RecordContext } from './context.ts';
 import { parseFhirId } from './ids.ts';
+import { consentResource } from './resources/consent.ts';
 import { coverageResources } from './resources/coverage.ts';
 import { disabilityCondition, latestByType } from './resources/disability.ts';
 import {
@@ -36,6 +38,7 @@ export const RESOURCE_TYPES = [
   'Condition',
   'Observation',
   'Coverage',
+  'Consent',
   'Organization',
   'HealthcareService',
 ] as const;
@@ -48,6 +51,7 @@ export const PATIENT_TYPES: ReadonlySet<string> = new Set([
   'Condition',
   'Observation',
   'Coverage',
+  'Consent',
 ]);
 
 export interface MemberIdLookup {
@@ -72,6 +76,20 @@ export type PatientCache = WeakMap<
   { readonly memberId: string | undefined; readonly resource: Resource }
 >;
 
+/** The consents a view shows as Consent resources (security/consent.ts's ConsentBook). */
+export interface ConsentLookup {
+  get(consentId: string): Consent | undefined;
+  forClient(source: string, personalId: string): readonly Consent[];
+}
+
+export interface ViewExtras {
+  /** The date HealthcareService.active is judged on (default: today, UTC). */
+  readonly today?: string;
+  /** Shared across requests by the server (services.ts). */
+  readonly patients?: PatientCache;
+  readonly consents?: ConsentLookup;
+}
+
 export class FhirView {
   constructor(
     private readonly records: RecordState,
@@ -79,9 +97,16 @@ export class FhirView {
     private readonly base: string,
     private readonly options: FhirOptions,
     private readonly memberIds: MemberIdLookup | undefined,
-    private readonly today = new Date().toISOString().slice(0, 10),
-    private readonly patients: PatientCache = new WeakMap(),
-  ) {}
+    extras: ViewExtras = {},
+  ) {
+    this.today = extras.today ?? new Date().toISOString().slice(0, 10);
+    this.patients = extras.patients ?? new WeakMap();
+    this.consents = extras.consents;
+  }
+
+  private readonly today: string;
+  private readonly patients: PatientCache;
+  private readonly consents: ConsentLookup | undefined;
 
   private patientOf(context: RecordContext, row: Row): Resource | undefined {
     const memberId = context.memberId(cell(row, CLIENT_KEY));
@@ -158,7 +183,6 @@ export class FhirView {
     return masked ? patientResource(context, masked.client) : undefined;
   }
 
-
   /** The client's resources of the given patient-compartment types, as far as the caller may see them. */
   compartment(source: string, personalId: string, types: ReadonlySet<string>): Resource[] {
     const context = this.context(source);
@@ -181,6 +205,11 @@ export class FhirView {
       const incomes = record.enrollments.flatMap((e) => e.records.get('IncomeBenefits') ?? []);
       resources.push(...coverageResources(context, personalId, incomes));
     }
+    if (types.has('Consent'))
+      for (const consent of this.consents?.forClient(source, personalId) ?? []) {
+        const resource = consentResource(context, consent);
+        if (resource) resources.push(resource);
+      }
     return resources;
   }
 
@@ -239,6 +268,10 @@ export class FhirView {
     const state = this.records.source(parsed.source);
     if (!state) return undefined;
     if (type === 'Patient' || type === 'Coverage') return [parsed.source, parsed.key];
+    if (type === 'Consent') {
+      const consent = this.consents?.get(parsed.key);
+      return consent && consent.source === parsed.source ? [parsed.source, consent.clientId] : undefined;
+    }
     if (parsed.kind === 'cls') {
       const row = state.get('CurrentLivingSituation', parsed.key);
       return row ? [parsed.source, cell(row, CLS_CLIENT)] : undefined;

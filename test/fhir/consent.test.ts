@@ -108,3 +108,35 @@ describe('consent-widened visibility', () => {
     expect(ids((await fhir(`/Patient?given=${client.FirstName}&_count=1000`)).body)).not.toContain(id);
   });
 });
+
+describe('Consent resources', () => {
+  it('an unscoped health system sees the client’s consents as valid SDOHCC Consents (IDSCL)', async () => {
+    const unscoped = await server.users.add('hospital-all', 'health-system', { projects: [], orgs: [] });
+    const response = await app.request(`/fhir/Consent?patient=${id}`, {
+      headers: { Authorization: `Bearer ${unscoped}` },
+    });
+    const bundle = (await response.json()) as { entry?: { resource: Record<string, unknown> }[] };
+    const consents = (bundle.entry ?? []).map((e) => e.resource);
+    expect(consents).toHaveLength(1);
+    const [resource] = consents as [Record<string, unknown>];
+    expect(problems(resource)).toEqual([]);
+    expect(resource.status).toBe('inactive'); // revoked above
+    expect((resource.category as { coding: { code: string }[] }[]).map((c) => c.coding[0]?.code)).toEqual([
+      'IDSCL',
+    ]);
+    const read = await app.request(`/fhir/Consent/${resource.id}`, {
+      headers: { Authorization: `Bearer ${unscoped}` },
+    });
+    expect(read.status).toBe(200);
+    const everything = await app.request(`/fhir/Patient/${id}/$everything`, {
+      headers: { Authorization: `Bearer ${unscoped}` },
+    });
+    expect(JSON.stringify(await everything.json())).toContain('"resourceType":"Consent"');
+  });
+
+  it('a client seen only through consent shows no Consent resources', async () => {
+    await book.save(consent({ consentId: 'consent-2', dateDeleted: null }));
+    expect(ids((await fhir(`/Consent?patient=${id}`)).body)).toEqual([]);
+    expect((await fhir(`/Consent/${server.source}.consent.consent-2`)).status).toBe(404);
+  });
+});

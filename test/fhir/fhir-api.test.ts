@@ -48,6 +48,7 @@ describe('metadata', () => {
       [];
     expect(resources.map((r) => r.type).sort()).toEqual([
       'Condition',
+      'Consent',
       'Coverage',
       'EpisodeOfCare',
       'HealthcareService',
@@ -59,7 +60,6 @@ describe('metadata', () => {
     expect(patient?.searchParam.map((p) => p.name)).toEqual(
       expect.arrayContaining(['identifier', 'name', 'family', 'given', 'birthdate', '_lastUpdated']),
     );
-    expect(resources.some((r) => r.type === 'Consent')).toBe(false);
   });
 });
 
@@ -209,14 +209,14 @@ describe('bad input', () => {
     ['/Patient?_count=5&_count=6', 400],
     ['/Patient?_cursor=%24%24%24', 400],
     ['/Patient?_include=Patient:organization', 400],
-    ['/Patient?_revinclude=Consent:patient', 400],
+    ['/Patient?_revinclude=AuditEvent:patient', 400],
     ['/EpisodeOfCare?patient=Organization/x', 400],
     ['/Patient?_format=xml', 406],
     ['/Patient/bad%20id', 400],
     ['/Patient/a_b', 400],
     [`/Patient/${'x'.repeat(65)}`, 400],
     ['/Patient/no-such-source.C1', 404],
-    ['/Consent', 404],
+    ['/AuditEvent', 404],
     ['/Patient/x/$everything?foo=1', 400],
   ])('%s → %i OperationOutcome', async (path, status) => {
     const answer = await get(server, path, health);

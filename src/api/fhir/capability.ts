@@ -2,6 +2,7 @@
  * The CapabilityStatement, generated from the route table and the search parameter table: it lists
  * exactly the interactions, search parameters, includes and operations the router serves.
  */
+import { CONSENT_PROFILE } from '../../../mappings/fhir/consent.ts';
 import { PROFILE } from '../../../mappings/fhir/systems.ts';
 import { RESOURCE_TYPES } from '../../fhir/view.ts';
 import { SEARCH_PARAMS } from './search-params.ts';
@@ -10,6 +11,7 @@ const PROFILES: Readonly<Record<string, string>> = {
   Patient: PROFILE.patient,
   Organization: PROFILE.organization,
   Coverage: PROFILE.coverage,
+  Consent: CONSENT_PROFILE,
 };
 
 /** The reference parameters of each type other searches may `_revinclude` or `_include` through. */

@@ -73,7 +73,10 @@ export async function medicaidEligibilityBundle(request: FhirRequest): Promise<R
         : stored.get(source, personalId),
   };
   const options = request.services.options;
-  const view = new FhirView(records, scope, request.services.api.store.baseIri, options, lookup);
+  const base = request.services.api.store.baseIri;
+  const view = new FhirView(records, scope, base, options, lookup, {
+    consents: request.services.api.consents,
+  });
   try {
     const memberId = lookup.get(parsed.source, parsed.key);
     const resources = eligibilityResources(view, parsed.source, parsed.key, memberId, options.medicaidSystem);

@@ -201,6 +201,17 @@ export const SEARCH_PARAMS: Readonly<Record<string, readonly SearchParam[]>> = {
     },
     { name: 'identifier', type: 'token', description: 'Medicaid member ID', values: identifiers },
   ],
+  Consent: [
+    ...COMMON,
+    patientRef('patient', 'patient', 'The client'),
+    {
+      name: 'status',
+      type: 'token',
+      description: 'proposed, active, rejected or inactive (revoked)',
+      values: (r) => [{ code: r.status as string }],
+    },
+    { name: 'category', type: 'token', description: 'IDSCL', values: (r) => codings(r.category) },
+  ],
   Organization: [
     ...COMMON,
     { name: 'identifier', type: 'token', description: 'OrganizationID', values: identifiers },

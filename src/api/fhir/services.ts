@@ -44,7 +44,8 @@ export async function viewFor(services: FhirServices, principal: Principal): Pro
   const memberIds = await services.memberIds();
   const scope = scopeFor(principal, records, services.api.consents);
   const base = services.api.store.baseIri;
-  return new FhirView(records, scope, base, services.options, memberIds, undefined, services.patients);
+  const extras = { patients: services.patients, consents: services.api.consents };
+  return new FhirView(records, scope, base, services.options, memberIds, extras);
 }
 
 /** What a cached search answer depends on: who asks (and their scope), the query, the data versions. */
