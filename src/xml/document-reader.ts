@@ -5,21 +5,15 @@
  * the same validator as CSV rows; this module only reports what is XML-specific (a record without
  * its key, two records disagreeing about one field, a link a lookup cannot follow).
  */
-import { COMBINED_CODES, type CombinedCode, IMPORT_DEFAULTS } from '../../mappings/xml/records.ts';
+import { COMBINED_CODES, type CombinedCode } from '../../mappings/xml/records.ts';
 import type { ImportIssue } from '../ingest/report.ts';
 import { fieldIndex, table as modelTable, type TableSpec } from '../model/index.ts';
 import { HASHED_FIELDS, looksSha1Rhy } from './hashing.ts';
-import {
-  attributeField,
-  codeToModel,
-  codeToXml,
-  exportFieldOf,
-  type RecordView,
-  type VersionView,
-  type XmlVersion,
-} from './mapping.ts';
-import type { KeptElement, RecordNote } from './notes.ts';
+import { attributeField, codeToXml, exportFieldOf, type RecordView, type VersionView } from './mapping.ts';
+import { NoteDrafts } from './note-drafts.ts';
+import type { RecordNote } from './notes.ts';
 import type { XmlHandler, XmlOpen } from './reader.ts';
+import { applyImportDefaults, markHashed, toModelValue } from './row-values.ts';
 import { childText, serializeNode, subtreeCollector, type XmlNode } from './xml-tree.ts';
 
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -31,34 +25,13 @@ export interface CollectedRow {
   readonly weak: Set<number>;
 }
 
-interface Draft {
-  hash?: Record<string, string>;
-  kept?: KeptElement[];
-  extensions?: { record: string; xml: string }[];
-  exportElement?: { qname: string; uri: string };
-  records?: string[];
-}
-
-/** Model datetimes are `YYYY-MM-DD HH:MM:SS`; XML's `xs:dateTime` may add a T, fractions and a zone. */
-function toModelValue(version: XmlVersion, spec: TableSpec, field: string, text: string): string {
-  const kind = spec.fields[fieldIndex(spec, field)]?.type.kind;
-  const value = codeToModel(version, field, text);
-  if (kind === 'datetime' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(value))
-    return `${value.slice(0, 10)} ${value.slice(11, 19)}`;
-  // The model has no time zones: a date's zone (2016-06-11Z) is dropped.
-  if (kind === 'date' && /^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2}|T[\d:.]+(Z|[+-]\d{2}:\d{2})?)$/.test(value))
-    return value.slice(0, 10);
-  return value;
-}
-
 export class DocumentReader {
   readonly rows = new Map<string, Map<string, CollectedRow>>();
   readonly issues: ImportIssue[] = [];
   readonly warnings: string[] = [];
   /** Per record element: how many records, and elements kept for want of an FY2026 field. */
   readonly counts = new Map<string, number>();
-  readonly keptCounts = new Map<string, number>();
-  private readonly drafts = new Map<string, Draft>();
+  readonly drafts = new NoteDrafts();
   private readonly lookupKeys = new Map<string, Record<string, string>>();
   private readonly ownKeys = new Map<string, Set<string>>();
   /** Rows a record of their own filled, and rows only sub-records (ExitRHY, …) filled so far. */
@@ -95,8 +68,7 @@ export class DocumentReader {
   private startExport(element: XmlOpen): void {
     this.exportKey = '';
     this.exportRows = new Set();
-    if (element.uri !== this.view.namespace)
-      this.draft('Export', '#pending').exportElement = { qname: element.qname, uri: element.uri };
+    if (element.uri !== this.view.namespace) this.drafts.exportElement(element.qname, element.uri);
   }
 
   private issue(table: string, line: number, column: string, value: string, rule: string, message: string) {
@@ -110,39 +82,6 @@ export class DocumentReader {
       this.rows.set(name, rows);
     }
     return rows;
-  }
-
-  private draft(table: string, key: string): Draft {
-    const id = `${table}\u0000${key}`;
-    let draft = this.drafts.get(id);
-    if (!draft) {
-      draft = {};
-      this.drafts.set(id, draft);
-    }
-    return draft;
-  }
-
-  private keep(table: string, key: string, kept: KeptElement): void {
-    const draft = this.draft(table, key);
-    draft.kept = [...(draft.kept ?? []), kept];
-    const label = `${kept.record} ${kept.name}`;
-    this.keptCounts.set(label, (this.keptCounts.get(label) ?? 0) + 1);
-  }
-
-  private append<K extends 'extensions' | 'records'>(
-    draft: Draft,
-    field: K,
-    item: NonNullable<Draft[K]>[number],
-  ) {
-    const list = (draft[field] ?? []) as NonNullable<Draft[K]>[number][];
-    list.push(item);
-    (draft as Record<K, unknown>)[field] = list;
-  }
-
-  /** Kept for a faithful re-export, but not worth a warning (e.g. a sub-record's own timestamps). */
-  private keepQuietly(table: string, key: string, kept: KeptElement): void {
-    const draft = this.draft(table, key);
-    draft.kept = [...(draft.kept ?? []), kept];
   }
 
   private row(spec: TableSpec, key: string, line: number): CollectedRow {
@@ -187,10 +126,7 @@ export class DocumentReader {
   private exportChild(node: XmlNode): void {
     const { local, uri, line } = node.open;
     if (uri !== this.view.namespace) {
-      this.append(this.draft('Export', '#pending'), 'extensions', {
-        record: 'Export',
-        xml: serializeNode(node),
-      });
+      this.drafts.exportExtension(serializeNode(node));
       return;
     }
     const record = this.view.byElement.get(local);
@@ -208,7 +144,7 @@ export class DocumentReader {
       return;
     }
     this.counts.set(local, (this.counts.get(local) ?? 0) + 1);
-    this.append(this.draft('Export', '#pending'), 'records', serializeNode(node));
+    this.drafts.exportRecord(serializeNode(node));
     if ((this.counts.get(local) ?? 0) === 1)
       this.warnings.push(`${this.fileLabel}: <${local}> records have no FY2026 table; kept with the export`);
     void line;
@@ -224,7 +160,7 @@ export class DocumentReader {
     }
     if (given === '') {
       // HUD's own example has an empty <UserID/>: no row can be keyed on it, so it is kept as is.
-      this.append(this.draft('Export', '#pending'), 'records', serializeNode(node));
+      this.drafts.exportRecord(serializeNode(node));
       this.warnings.push(
         `${this.fileLabel} line ${node.open.line}: <${element}> has an empty <${keyFrom}>; kept with the export, not imported`,
       );
@@ -242,9 +178,9 @@ export class DocumentReader {
       const kept = { record: element, name: `@${attribute.local}`, value: attribute.value };
       // A sub-record (ClientVeteranInfo in Client, …) has its own metadata: kept, and used only
       // where the record itself gives none.
-      if (sub) this.keepQuietly(view.spec.name, key, kept);
+      if (sub) this.drafts.keep(view.spec.name, key, kept, true);
       if (!field || !view.spec.fields.some((f) => f.name === field)) {
-        if (!sub) this.keep(view.spec.name, key, kept);
+        if (!sub) this.drafts.keep(view.spec.name, key, kept);
         continue;
       }
       this.set(
@@ -310,10 +246,7 @@ export class DocumentReader {
     const { local, uri, line } = child.open;
     const element = view.mapping.element;
     if (uri !== this.view.namespace) {
-      this.append(this.draft(view.spec.name, key), 'extensions', {
-        record: element,
-        xml: serializeNode(child),
-      });
+      this.drafts.extension(view.spec.name, key, element, serializeNode(child));
       return;
     }
     if (local === view.mapping.ownId && local !== view.mapping.keyFrom) return;
@@ -322,19 +255,24 @@ export class DocumentReader {
     const xsiType = child.open.attributes.find((a) => a.uri === XSI && a.local === 'type')?.value;
     // The sender's xsi:type (HUD ties it to a sibling only loosely), for a same-version re-export.
     if (xsiType)
-      this.keepQuietly(view.spec.name, key, { record: element, name: `${local}@xsi:type`, value: xsiType });
+      this.drafts.keep(
+        view.spec.name,
+        key,
+        { record: element, name: `${local}@xsi:type`, value: xsiType },
+        true,
+      );
     const text = nil ? '' : child.text.trim();
     const field = view.fieldOf.get(local);
     if (!field) {
       if (combined && local in combined.xml) return; // read together with its partner (COMBINED_CODES)
       if ((view.mapping.lookups ?? []).some((l) => l.key === local)) {
         this.lookupKeys.set(`${view.spec.name}\u0000${key}`, { [local]: text });
-      } else this.keep(view.spec.name, key, { record: element, name: local, value: text });
+      } else this.drafts.keep(view.spec.name, key, { record: element, name: local, value: text });
       return;
     }
     const value = toModelValue(this.view.version, view.spec, field, text);
     if (text !== '' && codeToXml(this.view.version, field, value) !== text)
-      this.keep(view.spec.name, key, { record: element, name: local, value: text });
+      this.drafts.keep(view.spec.name, key, { record: element, name: local, value: text });
     this.set(view, row, field, value, line);
     const status = child.open.attributes.find((a) => a.local === 'hashStatus')?.value;
     if (status && HASHED_FIELDS[field]) this.hashStatus(view, key, field, status, value, line);
@@ -348,8 +286,7 @@ export class DocumentReader {
     value: string,
     line: number,
   ) {
-    const draft = this.draft(view.spec.name, key);
-    draft.hash = { ...draft.hash, [field]: status };
+    this.drafts.hash(view.spec.name, key, field, status);
     const kind = HASHED_FIELDS[field] ?? 'name';
     if (status === '2' && value !== '' && !looksSha1Rhy(kind, value)) {
       this.issue(
@@ -382,11 +319,7 @@ export class DocumentReader {
       const index = exportIndex(modelTable(name));
       for (const r of rows.values()) if (index >= 0 && this.exportRows.has(r)) r.values[index] = key;
     }
-    const pending = this.drafts.get('Export\u0000#pending');
-    if (pending) {
-      this.drafts.delete('Export\u0000#pending');
-      this.drafts.set(`Export\u0000${key}`, pending);
-    }
+    this.drafts.settleExport(key);
   }
 
   /** After the document: lookups (PersonalID from the Enrollment, …), defaults, hash status. */
@@ -395,20 +328,8 @@ export class DocumentReader {
     for (const view of this.view.records) {
       for (const lookup of view.mapping.lookups ?? []) this.applyLookup(view, lookup, stored);
     }
-    for (const [tableName, defaults] of Object.entries(IMPORT_DEFAULTS)) {
-      const spec = modelTable(tableName);
-      for (const row of this.table(tableName).values()) {
-        for (const [field, rule] of Object.entries(defaults)) {
-          const index = fieldIndex(spec, field);
-          if (row.values[index]) continue;
-          row.values[index] =
-            'value' in rule
-              ? rule.value
-              : (rule.from.map((f) => row.values[fieldIndex(spec, f)]).find(Boolean) ?? '');
-        }
-      }
-    }
-    this.markHashedExports();
+    for (const [tableName, rows] of this.rows) applyImportDefaults(tableName, rows.values());
+    markHashed(this.table('Export').values(), this.drafts.hashStatuses('Client'));
   }
 
   /**
@@ -473,27 +394,12 @@ export class DocumentReader {
     }
   }
 
-  /** Export.HashStatus: the model's own mark that names and SSNs of this export are hashed. */
-  private markHashedExports(): void {
-    const statuses = [...this.drafts.entries()]
-      .filter(([id]) => id.startsWith('Client\u0000'))
-      .flatMap(([, d]) => Object.values(d.hash ?? {}))
-      .filter((s) => s !== '1');
-    if (statuses.length === 0) return;
-    const strongest = statuses.includes('3') ? '3' : statuses.includes('4') ? '4' : '2';
-    const spec = modelTable('Export');
-    for (const row of this.table('Export').values()) row.values[fieldIndex(spec, 'HashStatus')] = strongest;
-  }
-
   /** The notes to keep, keyed as notes.ts expects, each bound to its row's final values. */
   notes(digest: (row: readonly string[]) => string): Record<string, RecordNote> {
-    const notes: Record<string, RecordNote> = {};
-    for (const [id, draft] of this.drafts) {
-      const [table = '', key = ''] = id.split('\u0000');
-      const row = this.rows.get(table)?.get(key);
-      if (!row) continue;
-      notes[id] = { digest: digest(row.values), version: this.view.version, ...draft };
-    }
-    return notes;
+    return this.drafts.notes(
+      this.view.version,
+      (table, key) => this.rows.get(table)?.get(key)?.values,
+      digest,
+    );
   }
 }

@@ -130,14 +130,14 @@ export async function importHmisXml(
     started,
   );
   for (const warning of reader.warnings) report.warnings.push(warning);
-  for (const [name, count] of reader.keptCounts)
+  for (const [name, count] of reader.drafts.keptCounts)
     report.warnings.push(`${label}: ${count} × ${name}: no FY2026 field; kept with the record`);
   return {
     ...report,
     xml: {
       version,
       records: Object.fromEntries(reader.counts),
-      kept: Object.fromEntries(reader.keptCounts),
+      kept: Object.fromEntries(reader.drafts.keptCounts),
       schemaErrors: validator.issues.length,
     },
   };
