@@ -165,6 +165,38 @@ describe('read and search', () => {
   });
 });
 
+describe('POST _search', () => {
+  it('takes the criteria in a form body (fhir-kit-client postSearch), with the same answer as GET', async () => {
+    const row = (csv.get('Client') ?? []).find((r) => r.LastName) as CsvRow;
+    const fhir = client(server, health);
+    const params = { family: row.LastName as string, _count: 1000 };
+    const posted = await fhir.search({
+      resourceType: 'Patient',
+      searchParams: params,
+      options: { postSearch: true },
+    });
+    const got = await fhir.search({ resourceType: 'Patient', searchParams: params });
+    expect(entries(posted).map((r) => r.id)).toEqual(entries(got).map((r) => r.id));
+    expect(entries(posted).map((r) => r.id)).toContain(patientId(row));
+  });
+
+  it('refuses other media types, oversized bodies and unknown parameters in the body', async () => {
+    const send = (body: string, type: string) =>
+      fetch(`${server.baseUrl}/Patient/_search`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${health}`, 'Content-Type': type },
+        body,
+      });
+    expect((await send('{"family":"x"}', 'application/json')).status).toBe(415);
+    expect((await send(`family=${'x'.repeat(20_000)}`, 'application/x-www-form-urlencoded')).status).toBe(
+      413,
+    );
+    const unknown = await send('colour=blue', 'application/x-www-form-urlencoded');
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(await unknown.json())).toContain('colour');
+  });
+});
+
 describe('access', () => {
   it('needs a token (401 OperationOutcome) and the fhir action (403)', async () => {
     const anonymous = await get(server, '/Patient');

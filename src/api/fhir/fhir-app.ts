@@ -29,19 +29,43 @@ function negotiate(accept: string | undefined): void {
     throw new FhirError(406, 'not-supported', 'Hearth answers with application/fhir+json');
 }
 
-async function readBody(request: Request, maxBytes: number): Promise<unknown> {
+const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * The body, read no further than `maxBytes` (a lying or absent Content-Length changes nothing):
+ * JSON for operations, or a form for `_search` (then a URLSearchParams).
+ */
+async function readBody(request: Request, spec: NonNullable<FhirRoute['body']>): Promise<unknown> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type !== 'application/fhir+json' && type !== 'application/json')
-    throw new FhirError(415, 'not-supported', 'send the body as application/fhir+json');
-  if (Number(request.headers.get('content-length') ?? 0) > maxBytes)
-    throw new FhirError(413, 'too-costly', `the body may have at most ${maxBytes} bytes`);
-  const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > maxBytes)
-    throw new FhirError(413, 'too-costly', `the body may have at most ${maxBytes} bytes`);
+  const accepted = spec.form ? [FORM] : ['application/fhir+json', 'application/json'];
+  if (!accepted.includes(type))
+    throw new FhirError(415, 'not-supported', `send the body as ${accepted.join(' or ')}`);
+  const tooLarge = () => new FhirError(413, 'too-costly', `the body may have at most ${spec.maxBytes} bytes`);
+  if (Number(request.headers.get('content-length') ?? 0) > spec.maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body?.getReader();
+  for (;;) {
+    const next = await reader?.read();
+    if (!next || next.done) break;
+    size += next.value.length;
+    if (size > spec.maxBytes) {
+      await reader?.cancel();
+      throw tooLarge();
+    }
+    chunks.push(next.value);
+  }
+  let text: string;
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new FhirError(400, 'structure', 'the body is not UTF-8 JSON');
+    throw new FhirError(400, 'structure', 'the body is not UTF-8');
+  }
+  if (spec.form) return new URLSearchParams(text);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new FhirError(400, 'structure', 'the body is not JSON');
   }
 }
 
@@ -75,7 +99,7 @@ async function serve(c: Context, route: FhirRoute, services: FhirServices): Prom
         throw new FhirError(403, 'forbidden', `role ${principal.role} may not use FHIR`);
     }
     negotiate(c.req.header('accept'));
-    const body = route.body ? await readBody(c.req.raw, route.body.maxBytes) : undefined;
+    const body = route.body ? await readBody(c.req.raw, route.body) : undefined;
     const request: FhirRequest = {
       principal: principal ?? { name: 'anonymous', role: 'health-system' },
       params,

@@ -55,6 +55,17 @@ export async function read(request: FhirRequest): Promise<Response> {
   return fhirResponse(resource);
 }
 
+/**
+ * `POST /{type}/_search`: the criteria in a form body (and the query string), so that names and
+ * birth dates need not appear in URLs or proxy logs. The paging links still carry them, as FHIR
+ * defines `next` links to be followed with GET.
+ */
+export async function searchPost(request: FhirRequest): Promise<Response> {
+  const query = new URLSearchParams(request.query);
+  for (const [key, value] of request.body as URLSearchParams) query.append(key, value);
+  return search({ ...request, query });
+}
+
 export async function search(request: FhirRequest): Promise<Response> {
   const type = resourceType(request.params.type);
   const criteria = parseCriteria(type, request.query, SERVED_TYPES);

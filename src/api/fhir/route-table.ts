@@ -4,7 +4,7 @@
  * CapabilityStatement (capability.ts) both read it.
  */
 import type { Principal } from '../../security/principal.ts';
-import { everything, metadata, read, search } from './interactions.ts';
+import { everything, metadata, read, search, searchPost } from './interactions.ts';
 import { medicaidEligibilityBundle, setMedicaidMemberId } from './medicaid.ts';
 import type { FhirServices } from './services.ts';
 
@@ -26,7 +26,8 @@ export interface FhirRoute {
   readonly operation?: string;
   /** Whether the route needs a signed-in caller with the `fhir` action (metadata does not). */
   readonly open?: boolean;
-  readonly body?: { readonly maxBytes: number };
+  /** A body within `maxBytes`: JSON, or with `form` application/x-www-form-urlencoded. */
+  readonly body?: { readonly maxBytes: number; readonly form?: boolean };
   handle(request: FhirRequest): Promise<Response>;
 }
 
@@ -54,6 +55,13 @@ export const FHIR_ROUTES: readonly FhirRoute[] = [
     interaction: 'operation',
     operation: 'everything',
     handle: everything,
+  },
+  {
+    method: 'POST',
+    path: '/:type/_search',
+    interaction: 'search-type',
+    body: { maxBytes: 16 * 1024, form: true },
+    handle: searchPost,
   },
   { method: 'GET', path: '/:type/:id', interaction: 'read', handle: read },
   { method: 'GET', path: '/:type', interaction: 'search-type', handle: search },
