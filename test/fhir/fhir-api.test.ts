@@ -4,6 +4,7 @@
  * Medicaid eligibility bundle, and bad input (unknown parameters, malformed ids, `_count` abuse,
  * bodies). Every resource in every answer passes both validators.
  */
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Csv, type CsvRow, readCsvFolder } from '../hmis-api/helpers.ts';
 import { client, DEMO_DIR, type FhirServer, get, openFhirServer } from './helpers.ts';
@@ -225,6 +226,24 @@ describe('access', () => {
     expect((await get(server, `/Patient/${patientId(outside)}/$everything`, scoped)).status).toBe(404);
     const episodes = await get(server, `/EpisodeOfCare?patient=${patientId(outside)}`, scoped);
     expect(entries(episodes.body)).toEqual([]);
+  });
+});
+
+describe('audit', () => {
+  it('writes one line per FHIR request with route templates and ids, never names or birth dates', async () => {
+    const row = (csv.get('Client') ?? []).find((r) => r.FirstName && r.DOB) as CsvRow;
+    await get(server, `/Patient?given=${row.FirstName}&birthdate=${row.DOB}`, health);
+    await get(server, `/Patient/${patientId(row)}`, health);
+    await server.audit.flush();
+    const lines = fs.readFileSync(server.audit.file, 'utf8').trim().split('\n');
+    const fhirLines = lines.filter((l) => l.includes('/fhir/'));
+    expect(
+      fhirLines.some((l) => l.includes('"route":"GET /fhir/{type}/{id}"') && l.includes(patientId(row))),
+    ).toBe(true);
+    for (const line of fhirLines) {
+      expect(line).not.toContain(row.FirstName);
+      expect(line).not.toContain(row.DOB);
+    }
   });
 });
 
