@@ -46,6 +46,11 @@ export interface RecordMapping {
   readonly renames?: Readonly<Record<string, string>>;
   readonly lookups?: readonly Lookup[];
   readonly versions: readonly XmlVersion[];
+  /**
+   * Written on export only, one record per distinct value of this field (v6.1.2's CoC is keyed
+   * by CoCCode alone, so it cannot hold FY2026's project-CoC pairs; Inventory refers to it).
+   */
+  readonly exportOnlyUniqueBy?: string;
 }
 
 const BOTH: readonly XmlVersion[] = ['FY2022', 'v6.1.2'];
@@ -74,6 +79,13 @@ export const RECORD_MAPPINGS: readonly RecordMapping[] = [
   },
   { element: 'Funder', table: 'Funder', keyFrom: 'FunderID', versions: BOTH },
   { element: 'ProjectCoC', table: 'ProjectCoC', keyFrom: 'ProjectCoCID', versions: FY2022 },
+  {
+    element: 'CoC',
+    table: 'ProjectCoC',
+    keyFrom: 'ProjectCoCID',
+    versions: V6,
+    exportOnlyUniqueBy: 'CoCCode',
+  },
   {
     element: 'Inventory',
     table: 'Inventory',
@@ -380,4 +392,11 @@ export const COMBINED_CODES: Readonly<Record<XmlVersion, readonly CombinedCode[]
     ...subsidies('CurrentLivingSituation', 'CurrentLivingSituation', 'CLSSubsidyType'),
   ],
   'v6.1.2': [],
+};
+
+/** Required elements with no FY2026 field, written from another column of the row on export. */
+export const EXPORT_DEFAULTS: Readonly<Record<XmlVersion, Readonly<Record<string, Readonly<Record<string, string>>>>>> = {
+  FY2022: {},
+  // v6.1.2 counted the beds that take part in HMIS; FY2026 records participation per project.
+  'v6.1.2': { Inventory: { HMISParticipatingBeds: 'BedInventory' } },
 };

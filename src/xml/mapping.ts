@@ -99,7 +99,9 @@ function buildView(version: XmlVersion): VersionView {
     schema,
     namespace: XML_NAMESPACES[version],
     records,
-    byElement: new Map(records.map((r) => [r.mapping.element, r])),
+    byElement: new Map(
+      records.filter((r) => !r.mapping.exportOnlyUniqueBy).map((r) => [r.mapping.element, r]),
+    ),
     byTable,
     sourceChildren: elementsOf(complexType(schema, sourceDecl.type).content).filter(
       (e) => e.name !== 'Export',
@@ -168,6 +170,7 @@ export function uncarriedFields(version: XmlVersion): Map<string, string[]> {
       for (const e of ['StartDate', 'EndDate']) carried.add(exportFieldOf(e) ?? '');
     }
     for (const record of view.byTable.get(spec.name) ?? []) {
+      if (record.mapping.exportOnlyUniqueBy) continue; // written, but not read back
       for (const field of record.fieldOf.values()) carried.add(field);
       for (const a of record.type.attributes)
         if (ATTRIBUTE_FIELDS[a.name]) carried.add(ATTRIBUTE_FIELDS[a.name] ?? '');

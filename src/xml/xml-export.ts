@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ATTRIBUTE_FIELDS, COMBINED_CODES, XSI_TYPES } from '../../mappings/xml/records.ts';
+import { ATTRIBUTE_FIELDS, COMBINED_CODES, EXPORT_DEFAULTS, XSI_TYPES } from '../../mappings/xml/records.ts';
 import { chooseSource, ExportError } from '../export/csv-export.ts';
 import { fieldIndex, type TableSpec, table } from '../model/index.ts';
 import type { RecordState, Row, SourceState } from '../store/record-state.ts';
@@ -176,8 +176,12 @@ class RecordWriter {
     for (const record of this.view.records) {
       const state = this.data.table(record.spec.name);
       const exportIndex = record.spec.fields.findIndex((f) => f.name === 'ExportID');
+      const unique = record.mapping.exportOnlyUniqueBy;
+      const written = new Set<string>();
       for (const [key, row] of state.rows) {
         if (row[exportIndex] !== exportId) continue;
+        if (unique && written.has(get(record.spec, row, unique))) continue;
+        if (unique) written.add(get(record.spec, row, unique));
         const xml = this.record(record, key, row);
         if (xml) await out.write(xml);
       }
@@ -268,6 +272,8 @@ class RecordWriter {
     else if (field) value = get(spec, row, field);
     else if (mapping.lookups?.some((l) => l.key === decl.name)) value = this.projectCoCId(spec, row);
     else value = '';
+    const fallback = EXPORT_DEFAULTS[this.view.version][spec.name]?.[decl.name];
+    if (!value && fallback) value = get(spec, row, fallback);
     const keptType = kept.get(`${decl.name}@xsi:type`)?.replace(/^[^:]*:/, '');
     const xsiType = keptType ?? this.xsiType(view, row, decl.name);
     if (xsiType === null) {

@@ -143,6 +143,33 @@ describe("HUD's LSA sample as FY2022 XML", () => {
     120_000,
   );
 
+  it.skipIf(!hasXmllint)(
+    'exports as v6.1.2 that passes xmllint against HUD v6.1.2 schema too',
+    async () => {
+      const v6 = path.join(tempDir(), 'lsa-v6.xml');
+      const written = await exportHmisXml(csvStore.state, {
+        out: v6,
+        schema: 'v6.1.2',
+        notesDir: csvStore.dir,
+      });
+      expect(written.losses['Client.Race']).toBe(10606); // one Race code cannot say several races
+      const result = spawnSync(
+        'xmllint',
+        ['--noout', '--schema', `${REFERENCE}/xsd10-oracle/HUD_HMIS_v6.1.2_xsd10.xsd`, v6],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(
+        result.stderr
+          .split('\n')
+          .filter((l) => l.includes('error'))
+          .slice(0, 5),
+      ).toEqual([]);
+    },
+    120_000,
+  );
+
   it('passes Hearth’s own primary validation', async () => {
     expect((await validateHmisXml(out, { validation: 'primary' })).issues).toEqual([]);
   }, 120_000);
