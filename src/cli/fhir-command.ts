@@ -63,9 +63,7 @@ async function bundleFor(config: Config, patient: string, memberId: string | und
     const view = new FhirView(store.state, scope, config.baseIri, options, lookup);
     if (!scope.canSeeClient(source, key))
       throw new UsageError(`--patient ${patient.slice(0, 64)}: no such client`);
-    return transactionBundle(
-      eligibilityResources(view, source, key, lookup.get(source, key), medicaidSystem),
-    );
+    return transactionBundle(eligibilityResources(view, source, key));
   } finally {
     await store.close();
   }

@@ -6,11 +6,10 @@
  * Coverage to be checked when HMIS has none) and the project and organization they name.
  */
 import { randomUUID } from 'node:crypto';
-import { INSURANCE_SOURCES } from '../../mappings/fhir/coverage.ts';
 import { BILLABLE_HOMELESSNESS_CODES } from '../../mappings/fhir/sdoh.ts';
-import { PROFILE, SYSTEM } from '../../mappings/fhir/systems.ts';
-import { fhirId, sourceToken } from './ids.ts';
-import { coverageKind, KIND } from './kinds.ts';
+import { sourceToken } from './ids.ts';
+import { KIND } from './kinds.ts';
+import { draftMedicaidCoverage, medicaidCoverageId } from './resources/coverage.ts';
 import type { Resource } from './types.ts';
 import { compact } from './values.ts';
 import { type FhirView, PATIENT_TYPES } from './view.ts';
@@ -18,8 +17,6 @@ import { type FhirView, PATIENT_TYPES } from './view.ts';
 export class NoEvidenceError extends Error {
   override name = 'NoEvidenceError';
 }
-
-const MEDICAID = INSURANCE_SOURCES.find((s) => s.medicaid);
 
 const codes = (resource: Resource) =>
   ((resource.code as { coding?: { code?: string }[] } | undefined)?.coding ?? []).map((c) => c.code);
@@ -40,47 +37,11 @@ function rank(episode: Resource): string {
   return `${episode.status === 'active' ? '1' : '0'}${period?.start ?? ''}`;
 }
 
-function draftCoverage(
-  patientId: string,
-  source: string,
-  personalId: string,
-  memberId: string | undefined,
-  system: string,
-): Resource {
-  return compact({
-    resourceType: 'Coverage',
-    id: fhirId(source, personalId, coverageKind(MEDICAID?.field.field ?? 'Medicaid')),
-    meta: { profile: [PROFILE.coverage] },
-    identifier: memberId
-      ? [
-          {
-            type: { coding: [{ system: SYSTEM.identifierType, code: 'MB', display: 'Member Number' }] },
-            system,
-            value: memberId,
-          },
-        ]
-      : [],
-    // HMIS does not record Medicaid for this client: the payer is asked to check it.
-    status: 'draft',
-    type: {
-      coding: [{ system: SYSTEM.sopt, code: MEDICAID?.sopt ?? '2' }],
-      text: MEDICAID?.payer ?? 'Medicaid',
-    },
-    subscriberId: memberId,
-    beneficiary: { reference: `Patient/${patientId}` },
-    relationship: { coding: [{ system: SYSTEM.subscriberRelationship, code: 'self', display: 'Self' }] },
-    payor: [{ display: MEDICAID?.payer ?? 'Medicaid' }],
-  });
-}
-
-/** The resources of the bundle, before they become transaction entries. */
-export function eligibilityResources(
-  view: FhirView,
-  source: string,
-  personalId: string,
-  memberId: string | undefined,
-  medicaidSystem: string,
-): Resource[] {
+/**
+ * The resources of the bundle, before they become transaction entries. The member ID comes from the
+ * view's member ID lookup (stored, or the one the request gives).
+ */
+export function eligibilityResources(view: FhirView, source: string, personalId: string): Resource[] {
   const all = view.compartment(source, personalId, PATIENT_TYPES);
   const patient = all.find((r) => r.resourceType === 'Patient');
   if (!patient?.id) throw new NoEvidenceError('no such patient');
@@ -101,10 +62,12 @@ export function eligibilityResources(
     const found = byId.get(`Observation/${derivedId(source, episode.id ?? '', kind)}`);
     return found ? [found] : [];
   });
-  const medicaidId = fhirId(source, personalId, coverageKind(MEDICAID?.field.field ?? 'Medicaid'));
+  const medicaidId = medicaidCoverageId(source, personalId);
+  const context = view.context(source);
   const coverage =
     all.find((r) => r.resourceType === 'Coverage' && r.id === medicaidId) ??
-    draftCoverage(patient.id, source, personalId, memberId, medicaidSystem);
+    (context && draftMedicaidCoverage(context, personalId));
+  if (!coverage) throw new NoEvidenceError('no Medicaid Coverage can be made for this client');
   const core = [patient, episode, coverage, condition, ...observations];
   const directory = view.referenced(core);
   return [

@@ -78,8 +78,7 @@ export async function medicaidEligibilityBundle(request: FhirRequest): Promise<R
     consents: request.services.api.consents,
   });
   try {
-    const memberId = lookup.get(parsed.source, parsed.key);
-    const resources = eligibilityResources(view, parsed.source, parsed.key, memberId, options.medicaidSystem);
+    const resources = eligibilityResources(view, parsed.source, parsed.key);
     return fhirResponse(transactionBundle(resources));
   } catch (error) {
     if (error instanceof NoEvidenceError) throw new FhirError(422, 'processing', error.message, ['patient']);

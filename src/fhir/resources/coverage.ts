@@ -38,7 +38,14 @@ interface CoverageSpec {
   readonly medicaid: boolean;
 }
 
-function coverage(context: RecordContext, personalId: string, row: Row, spec: CoverageSpec) {
+/** `row`: the IncomeBenefits record it comes from (none for a draft); `status` draft asks the payer to check. */
+function coverage(
+  context: RecordContext,
+  personalId: string,
+  row: Row | undefined,
+  spec: CoverageSpec,
+  status: 'active' | 'draft' = 'active',
+) {
   const id = fhirId(context.source, personalId, spec.kind);
   const beneficiary = reference(context, 'Patient', personalId);
   if (!id || !beneficiary) return undefined;
@@ -56,7 +63,7 @@ function coverage(context: RecordContext, personalId: string, row: Row, spec: Co
           },
         ]
       : [],
-    status: 'active',
+    status,
     type: { coding: [{ system: SYSTEM.sopt, code: spec.sopt }], text: spec.text },
     subscriberId: memberId,
     beneficiary,
@@ -102,3 +109,14 @@ export function coverageResources(
   }
   return resources;
 }
+
+const MEDICAID = INSURANCE_SOURCES.find((s) => s.medicaid) as InsuranceSource;
+
+/** The client's Medicaid Coverage as a `draft` for a payer to check, when HMIS records none. */
+export function draftMedicaidCoverage(context: RecordContext, personalId: string): Resource | undefined {
+  return coverage(context, personalId, undefined, sourceSpec(MEDICAID), 'draft');
+}
+
+/** The id the client's Medicaid Coverage has, recorded or draft. */
+export const medicaidCoverageId = (source: string, personalId: string): string | undefined =>
+  fhirId(source, personalId, coverageKind(MEDICAID.field.field));
