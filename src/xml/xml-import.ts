@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { type ImportOptions, importTables } from '../ingest/import.ts';
 import type { ImportIssue, ImportReport } from '../ingest/report.ts';
-import type { TableSpec } from '../model/index.ts';
+import { PII_COLUMNS, type TableSpec } from '../model/index.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import { DocumentReader } from './document-reader.ts';
 import { versionOfNamespace, versionView, type XmlVersion } from './mapping.ts';
@@ -83,14 +83,28 @@ export async function readHmisXml(
   return { reader, validator, version };
 }
 
-const schemaIssue = (label: string, issue: SchemaIssue): ImportIssue => ({
-  file: `${label} <${issue.element}>`,
-  row: issue.line,
-  column: issue.element,
-  value: '',
-  rule: `xsd:${issue.rule}`,
-  message: issue.message,
-});
+const localOf = (qname: string) => qname.slice(qname.indexOf(':') + 1);
+
+/** Identifying values never reach a report, whichever check found them (as in the CSV import). */
+function redacted(issue: ImportIssue): ImportIssue {
+  const column = localOf(issue.column);
+  if (!PII_COLUMNS.has(column)) return issue;
+  const message = (issue.value ? issue.message.split(issue.value).join('[redacted]') : issue.message).replace(
+    /"[^"]*"/g,
+    '"[redacted]"',
+  );
+  return { ...issue, value: issue.value ? '[redacted]' : '', message };
+}
+
+const schemaIssue = (label: string, issue: SchemaIssue): ImportIssue =>
+  redacted({
+    file: `${label} <${issue.element}>`,
+    row: issue.line,
+    column: issue.element,
+    value: '',
+    rule: `xsd:${issue.rule}`,
+    message: issue.message,
+  });
 
 export async function importHmisXml(
   store: RecordStore,
@@ -105,7 +119,7 @@ export async function importHmisXml(
   if (!reader) throw new Error('unreachable: the document was read without mapping');
   const stateOf = (source: string | undefined) => (source ? store.state.source(source) : undefined);
   reader.finish((tableName, key) => stateOf(options.source)?.get(tableName, key));
-  const issues = [...validator.issues.map((i) => schemaIssue(label, i)), ...reader.issues];
+  const issues = [...validator.issues.map((i) => schemaIssue(label, i)), ...reader.issues.map(redacted)];
   if ((reader.rows.get('Export')?.size ?? 0) === 0) {
     const first = issues[0];
     throw new XmlInputError(

@@ -154,6 +154,7 @@ describe('HMIS XML import', () => {
       const found = report.errors.find((e) => e.rule === rule);
       expect(found?.message).toMatch(message);
       expect(found?.row).toBeGreaterThan(1);
+      expect(JSON.stringify(report)).not.toContain('2014-02-30'); // a DOB is never shown
       expect(report.applied).toBe(false);
       expect(store.state.size).toBe(0);
       expect(fs.existsSync(path.join(store.dir, 'xml-notes.json'))).toBe(false);
