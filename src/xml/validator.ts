@@ -137,8 +137,8 @@ export class SchemaValidator {
       Object.assign(frame, { scope });
       this.scopes.push(scope);
     }
-    if (this.assertions && complex && complex.asserts.length > 0) {
-      const asserts = complex.asserts.map(xpath);
+    const asserts = this.assertions && complex ? complex.asserts.map(xpath).filter((a) => !a.alwaysTrue) : [];
+    if (asserts.length > 0) {
       const names = new Set(asserts.flatMap((a) => [...a.names]));
       const root = this.node(element, names);
       frame.tree = { root, stack: [root], names, asserts };

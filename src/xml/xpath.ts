@@ -26,14 +26,37 @@ type Value = Item[];
 export interface CompiledXPath {
   readonly source: string;
   readonly names: ReadonlySet<string>;
+  /** A rule that holds for every document (evaluating it is skipped). */
+  readonly alwaysTrue: boolean;
   evaluate(context: XNode): boolean;
 }
 
 export function compileXPath(source: string): CompiledXPath {
   const ast = new Parser(tokenize(source)).parse();
   const names = new Set<string>();
+  // HUD states "zero or more" cardinalities as `count(…) ge 0`: always true, so such a rule
+  // needs no tree at all (which spares the Export-level tree most of its records).
+  if (alwaysTrue(ast)) return { source, names, alwaysTrue: true, evaluate: () => true };
   collectNames(ast, names);
-  return { source, names, evaluate: (context) => effectiveBoolean(evaluate(ast, context, new Map())) };
+  return {
+    source,
+    names,
+    alwaysTrue: false,
+    evaluate: (context) => effectiveBoolean(evaluate(ast, context, new Map())),
+  };
+}
+
+function alwaysTrue(ast: Ast): boolean {
+  if (ast.t === 'quant') return ast.every && alwaysTrue(ast.body);
+  if (ast.t === 'call' && ast.name === 'true') return true;
+  return (
+    ast.t === 'cmp' &&
+    ast.op === 'ge' &&
+    ast.left.t === 'call' &&
+    ast.left.name === 'count' &&
+    ast.right.t === 'lit' &&
+    ast.right.value === 0
+  );
 }
 
 function collectNames(ast: Ast, names: Set<string>): void {
