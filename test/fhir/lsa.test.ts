@@ -8,12 +8,14 @@
 import type { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Csv, type CsvRow, readCsvZip } from '../hmis-api/helpers.ts';
-import { client, type FhirServer, LSA_ZIP, openFhirServer } from './helpers.ts';
+import { client, type FhirServer, LSA_ZIP, openFhirServer, post } from './helpers.ts';
+import { transactionProblems } from './receiver.ts';
 import { problems } from './validate.ts';
 
 let server: FhirServer;
 let csv: Csv;
 let fhir: Client;
+let token: string;
 
 type Resource = Record<string, unknown> & { resourceType: string; id: string };
 type Bundle = { entry?: { resource: Resource }[]; link?: { relation: string; url: string }[] };
@@ -54,7 +56,8 @@ const pid = (personalId: string | undefined) => `${server.source}.${personalId}`
 beforeAll(async () => {
   server = await openFhirServer(LSA_ZIP);
   csv = await readCsvZip(LSA_ZIP);
-  fhir = client(server, await server.users.add('hospital', 'health-system', { projects: [], orgs: [] }));
+  token = await server.users.add('hospital', 'health-system', { projects: [], orgs: [] });
+  fhir = client(server, token);
   const liveClients = new Set(live(csv.get('Client')).map((r) => r.PersonalID));
   const liveProjects = new Set(live(csv.get('Project')).map((r) => r.ProjectID));
   clients = live(csv.get('Client'));
@@ -121,6 +124,24 @@ describe('HUD LSA sample over /fhir', () => {
     expect(services).toHaveLength(live(csv.get('Project')).length);
     expect(await all('Coverage')).toEqual([]); // HUD's sample has no IncomeBenefits rows
   }, 60_000);
+
+  it('answers valid Medicaid eligibility transaction Bundles (or 422 without evidence) for a sample of 300 clients', async () => {
+    const step = Math.floor(clients.length / 300);
+    let bundles = 0;
+    for (let i = 0; i < clients.length; i += step) {
+      const patient = pid((clients[i] as CsvRow).PersonalID);
+      const parameters = {
+        resourceType: 'Parameters',
+        parameter: [{ name: 'patient', valueReference: { reference: `Patient/${patient}` } }],
+      };
+      const answer = await post(server, '/$medicaid-eligibility-bundle', token, parameters);
+      if (answer.status === 422) continue;
+      expect(answer.status).toBe(200);
+      expect(transactionProblems(answer.body)).toEqual([]);
+      bundles++;
+    }
+    expect(bundles).toBeGreaterThan(100);
+  }, 120_000);
 
   it("$everything holds the client's episodes, valid, for a sample of 300 clients", async () => {
     const enrollmentsOf = countBy(enrollments, (e) => e.PersonalID ?? '');
