@@ -1,7 +1,8 @@
 /**
  * Regenerates the compiled HUD schemas (`fy2022.generated.ts`, `v612.generated.ts`) from HUD's XSDs.
  * Run by developers when HUD publishes a schema: `npx tsx src/xml/schema/generate.ts <dir with
- * FY2022/ and v6.1.2/>`. The shipped program reads only the generated files.
+ * FY2022/ and v6.1.2/>` then `npx biome check --write src/xml/schema`. The shipped program reads only
+ * the generated files.
  */
 import fs from 'node:fs';
 import path from 'node:path';
