@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileXsd } from '../../src/xml/schema/compile.ts';
 import { FY2022_SCHEMA } from '../../src/xml/schema/fy2022.generated.ts';
 import { V612_SCHEMA } from '../../src/xml/schema/v612.generated.ts';
+import { compileXPath } from '../../src/xml/xpath.ts';
 
 const REFERENCE = '/work/shared/reference/xml';
 
@@ -17,6 +18,14 @@ describe('compiled HUD schemas', () => {
     expect(Object.values(shipped.complexTypes).flatMap((t) => t.asserts).length).toBe(
       version === 'FY2022' ? 127 : 94, // HUD's FY2022 XSD comments one out
     );
+  });
+
+  it.each([
+    ['FY2022', FY2022_SCHEMA],
+    ['v6.1.2', V612_SCHEMA],
+  ])('every %s assertion is in the XPath subset Hearth evaluates', (_version, schema) => {
+    for (const test of Object.values(schema.complexTypes).flatMap((t) => t.asserts))
+      expect(() => compileXPath(test), test).not.toThrow();
   });
 
   it('refuses what it does not understand', () => {
