@@ -54,6 +54,7 @@ describe('metadata', () => {
       'EpisodeOfCare',
       'HealthcareService',
       'Observation',
+      'OperationDefinition',
       'Organization',
       'Patient',
     ]);
@@ -61,6 +62,26 @@ describe('metadata', () => {
     expect(patient?.searchParam.map((p) => p.name)).toEqual(
       expect.arrayContaining(['identifier', 'name', 'family', 'given', 'birthdate', '_lastUpdated']),
     );
+  });
+  it("serves valid OperationDefinitions for Hearth's own operations", async () => {
+    const statement = (await get(server, '/metadata')).body as {
+      rest: { operation: { definition: string }[]; resource: { operation?: { definition: string }[] }[] }[];
+    };
+    const rest = statement.rest[0];
+    const definitions = [
+      ...(rest?.operation ?? []),
+      ...(rest?.resource ?? []).flatMap((r) => r.operation ?? []),
+    ]
+      .map((o) => o.definition)
+      .filter((url) => url.startsWith('https://w3id.org/hearth/'));
+    expect(definitions).toHaveLength(2);
+    for (const url of definitions) {
+      const answer = await get(server, `/OperationDefinition/${url.split('/').at(-1)}`);
+      expect(answer.status).toBe(200);
+      expect(answer.body.url).toBe(url);
+      expect(problems(answer.body)).toEqual([]);
+    }
+    expect((await get(server, '/OperationDefinition/nope')).status).toBe(404);
   });
 });
 

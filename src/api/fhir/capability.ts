@@ -5,6 +5,7 @@
 import { CONSENT_PROFILE } from '../../../mappings/fhir/consent.ts';
 import { PROFILE } from '../../../mappings/fhir/systems.ts';
 import { RESOURCE_TYPES } from '../../fhir/view.ts';
+import { OPERATION_BASE } from './operation-definitions.ts';
 import { SEARCH_PARAMS } from './search-params.ts';
 
 const PROFILES: Readonly<Record<string, string>> = {
@@ -41,7 +42,7 @@ function resource(type: string) {
             { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
             {
               name: 'medicaid-member-id',
-              definition: 'https://w3id.org/hearth/fhir/OperationDefinition/medicaid-member-id',
+              definition: `${OPERATION_BASE}/medicaid-member-id`,
             },
           ],
         }
@@ -80,11 +81,15 @@ export function capabilityStatement(base: string) {
             },
           ],
         },
-        resource: RESOURCE_TYPES.map(resource),
+        resource: [
+          ...RESOURCE_TYPES.map(resource),
+          // Hearth's operations, readable without a token like this statement.
+          { type: 'OperationDefinition', interaction: [{ code: 'read' }] },
+        ],
         operation: [
           {
             name: 'medicaid-eligibility-bundle',
-            definition: 'https://w3id.org/hearth/fhir/OperationDefinition/medicaid-eligibility-bundle',
+            definition: `${OPERATION_BASE}/medicaid-eligibility-bundle`,
           },
         ],
       },

@@ -6,6 +6,7 @@ import { PATIENT_TYPES, RESOURCE_TYPES } from '../../fhir/view.ts';
 import { searchset } from './bundle.ts';
 import { capabilityStatement } from './capability.ts';
 import { parseCriteria } from './criteria.ts';
+import { OPERATION_DEFINITIONS } from './operation-definitions.ts';
 import { FhirError, fhirResponse, notFound } from './outcome.ts';
 import type { FhirRequest } from './route-table.ts';
 import { runSearch } from './search.ts';
@@ -43,6 +44,13 @@ export function noParameters(request: FhirRequest, allowed: readonly string[] = 
 export async function metadata(request: FhirRequest): Promise<Response> {
   noParameters(request);
   return fhirResponse(capabilityStatement(request.base));
+}
+
+export async function readOperationDefinition(request: FhirRequest): Promise<Response> {
+  noParameters(request);
+  const found = OPERATION_DEFINITIONS.find((d) => d.id === request.params.id);
+  if (!found) throw notFound(`OperationDefinition/${checkId(request.params.id)}`);
+  return fhirResponse(found);
 }
 
 export async function read(request: FhirRequest): Promise<Response> {

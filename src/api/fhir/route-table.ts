@@ -4,7 +4,7 @@
  * CapabilityStatement (capability.ts) both read it.
  */
 import type { Principal } from '../../security/principal.ts';
-import { everything, metadata, read, search, searchPost } from './interactions.ts';
+import { everything, metadata, read, readOperationDefinition, search, searchPost } from './interactions.ts';
 import { medicaidEligibilityBundle, setMedicaidMemberId } from './medicaid.ts';
 import type { FhirServices } from './services.ts';
 
@@ -62,6 +62,13 @@ export const FHIR_ROUTES: readonly FhirRoute[] = [
     interaction: 'search-type',
     body: { maxBytes: 16 * 1024, form: true },
     handle: searchPost,
+  },
+  {
+    method: 'GET',
+    path: '/OperationDefinition/:id',
+    interaction: 'read',
+    open: true,
+    handle: readOperationDefinition,
   },
   { method: 'GET', path: '/:type/:id', interaction: 'read', handle: read },
   { method: 'GET', path: '/:type', interaction: 'search-type', handle: search },
