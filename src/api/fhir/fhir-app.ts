@@ -76,6 +76,16 @@ function baseOf(c: Context): string {
   return `${url.origin}${at >= 0 ? url.pathname.slice(0, at) : ''}/fhir`;
 }
 
+/** Open routes (metadata) run as a caseworker without projects: a scope that sees nothing. */
+const NOBODY: Principal = Object.freeze({ name: 'anonymous', role: 'caseworker' });
+
+function outcomeOf(status: number): AuditOutcome {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'denied';
+  if (status === 404) return 'not_found';
+  return status >= 500 ? 'error' : 'invalid';
+}
+
 async function serve(c: Context, route: FhirRoute, services: FhirServices): Promise<Response> {
   let principal: Principal | undefined;
   const params = c.req.param() as Record<string, string | undefined>;
@@ -101,7 +111,7 @@ async function serve(c: Context, route: FhirRoute, services: FhirServices): Prom
     negotiate(c.req.header('accept'));
     const body = route.body ? await readBody(c.req.raw, route.body) : undefined;
     const request: FhirRequest = {
-      principal: principal ?? { name: 'anonymous', role: 'health-system' },
+      principal: principal ?? NOBODY,
       params,
       query: new URL(c.req.url).searchParams,
       base: baseOf(c),
@@ -113,19 +123,7 @@ async function serve(c: Context, route: FhirRoute, services: FhirServices): Prom
     return response;
   } catch (error) {
     const response = errorResponse(error);
-    const status = response.status;
-    audit(
-      status === 401
-        ? 'unauthorized'
-        : status === 403
-          ? 'denied'
-          : status === 404
-            ? 'not_found'
-            : status >= 500
-              ? 'error'
-              : 'invalid',
-      status,
-    );
+    audit(outcomeOf(response.status), response.status);
     return response;
   }
 }
