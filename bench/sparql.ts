@@ -8,7 +8,10 @@
  *   D  Virtuoso over HTTP, the same research quads loaded by the Graph Store Protocol
  *      (skipped when virtuoso-t is not installed)
  *
- *   npx tsx bench/sparql.ts [runs=5]
+ * and, over the records themselves (what an admin's /sparql runs on), the embedded store's Oxigraph
+ * index side by side with Hearth's SPARQL server backend on Virtuoso (the LSA import included).
+ *
+ *   npx tsx bench/sparql.ts [runs=5] [--no-remote]
  *
  * Each cell is the median of `runs` timed runs after one warm-up; every engine's answer is checked
  * against A's (averages compared to 9 digits). Target (issue 5): aggregation queries ≤ 1 s on LSA.
@@ -27,13 +30,15 @@ import { UserDirectory } from '../src/security/users.ts';
 import { EmbeddedStore } from '../src/store/embedded-store.ts';
 import { RecordStore } from '../src/store/record-store.ts';
 import { endpointsFrom, RemoteClient } from '../src/store/remote-client.ts';
+import { SparqlHttpStore } from '../src/store/sparql-http-store.ts';
 import { removeTempDirs, tempDir } from '../test/helpers/exports.ts';
 import { startVirtuoso, virtuosoInstalled } from '../test/sparql/virtuoso.ts';
 
 const LSA_ZIP = '/work/shared/data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip';
 const BASE = 'http://localhost:8080/id';
 const TARGET_MS = 1_000;
-const runs = Number(process.argv[2] ?? 5);
+const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 5);
+const remoteBackend = !process.argv.includes('--no-remote');
 
 type Rows = Record<string, string>[];
 type Engine = { name: string; run(sparql: string): Promise<Rows>; close(): Promise<void> };
@@ -181,9 +186,60 @@ async function main(): Promise<void> {
     `\nslowest research query over HTTP: ${worst.toFixed(0)} ms (${worst <= TARGET_MS ? 'within' : 'OVER'} the ${TARGET_MS} ms target)`,
   );
   for (const engine of engines) await engine.close();
+  if (remoteBackend && virtuosoInstalled()) await recordsBackends(store);
   await research.close();
   await store.close();
   removeTempDirs();
+}
+
+/** The research queries over the records: the embedded index vs the SPARQL server backend. */
+async function recordsBackends(store: EmbeddedStore): Promise<void> {
+  const virtuoso = await startVirtuoso();
+  try {
+    const remote = await SparqlHttpStore.open({
+      store: virtuoso.store,
+      baseIri: BASE,
+      pollMs: 0,
+      timeoutMs: 900_000,
+    });
+    await timed('\nHearth on Virtuoso (HEARTH_STORE): import of the LSA sample, one transaction', () =>
+      importHmisCsv(remote.log as unknown as RecordStore, LSA_ZIP),
+    );
+    await timed('a second Hearth process opening on that server (rows into its cache)', async () => {
+      const second = await SparqlHttpStore.open({ store: virtuoso.store, baseIri: BASE, pollMs: 0 });
+      await second.close();
+    });
+    const options = {
+      accept: 'application/sparql-results+json',
+      defaultGraphAsUnion: true,
+      timeoutMs: 300_000,
+    };
+    const backends: Engine[] = [
+      {
+        name: 'embedded (Oxigraph index)',
+        run: async (q) => rowsOf((await store.query(q, options)).body),
+        close: async () => {},
+      },
+      {
+        name: 'SPARQL server (Virtuoso)',
+        run: async (q) => rowsOf((await remote.query(q, options)).body),
+        close: async () => {},
+      },
+    ];
+    console.log(`\nover the records (3.66 M quads), median of ${runs} runs, ms\n`);
+    console.log(['query', ...backends.map((b) => b.name), 'answers'].join(' | '));
+    for (const q of RESEARCH_QUERIES) {
+      const [a, b] = [
+        await median(backends[0] as Engine, q.query),
+        await median(backends[1] as Engine, q.query),
+      ];
+      const same = JSON.stringify(a.rows) === JSON.stringify(b.rows);
+      console.log([q.name, a.ms.toFixed(1), b.ms.toFixed(1), same ? 'equal' : 'DIFFER'].join(' | '));
+    }
+    await remote.close();
+  } finally {
+    await virtuoso.stop();
+  }
 }
 
 await main();

@@ -58,6 +58,8 @@ ServerThreads = 10
 CheckpointInterval = 60
 NumberOfBuffers = 170000
 MaxDirtyBuffers = 130000
+; one commit of a whole import (HUD's sample: 3.7 M quads) is one transaction
+TransactionAfterImageLimit = 1500000000
 DirsAllowed = ., ${dir}
 VADInstallDir = ${dir}
 
