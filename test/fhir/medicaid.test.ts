@@ -48,10 +48,13 @@ async function patientsWith(code: string): Promise<Set<string>> {
   );
 }
 
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, HEARTH_DATA_DIR: server.dir, HEARTH_BASE_IRI: 'http://hearth.test/id' },
+      env: { ...process.env, HEARTH_DATA_DIR: server.dir, HEARTH_BASE_IRI: 'http://hearth.test/id', ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -204,14 +207,27 @@ describe('SSN switch', () => {
 describe('hearth fhir push', () => {
   it('sends the eligibility bundle to a FHIR server with fhir-kit-client', async () => {
     const before = receiver.received.length;
-    const result = await runCli(['fhir', 'push', '--to', receiver.url, '--patient', homeless]);
+    const result = await runCli(['fhir', 'push', '--to', receiver.url, '--patient', homeless], {
+      HEARTH_FHIR_PUSH_TOKEN: 'payer-token-123',
+    });
     expect(result.stderr).toBe('');
+    expect(receiver.authorizations.at(-1)).toBe('Bearer payer-token-123');
     expect(result.status).toBe(0);
     expect(receiver.received).toHaveLength(before + 1);
     const sent = receiver.received.at(-1) as Record<string, unknown>;
     expect(transactionProblems(sent)).toEqual([]);
     expect(JSON.stringify(sent)).toContain('MCD123456');
     expect(result.stdout).toMatch(/^Patient: 201 Created Patient\/1\/_history\/1$/m);
+  }, 60_000);
+
+  it('--dry-run prints the bundle instead of sending it', async () => {
+    const before = receiver.received.length;
+    const result = await runCli(['fhir', 'push', '--dry-run', '--patient', homeless, '--member-id', 'DRY-1']);
+    expect(result.status).toBe(0);
+    const bundle = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(transactionProblems(bundle)).toEqual([]);
+    expect(result.stdout).toContain('DRY-1');
+    expect(receiver.received).toHaveLength(before);
   }, 60_000);
 
   it('fails clearly: usage (2), no evidence (1), a refusing server (3)', async () => {
