@@ -187,6 +187,48 @@ describe('read and search', () => {
   });
 });
 
+describe('every resource of the demo data', () => {
+  it.each([
+    'Patient',
+    'EpisodeOfCare',
+    'Condition',
+    'Observation',
+    'Coverage',
+    'Organization',
+    'HealthcareService',
+  ])('%s: every one passes both validators', async (resourceType) => {
+    const found = entries(
+      await client(server, health).search({ resourceType, searchParams: { _count: 1000 } }),
+    );
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.flatMap(problems)).toEqual([]);
+  });
+
+  it('Coverage follows the latest insurance answer of each client (IncomeBenefits.csv)', async () => {
+    const latest = new Map<string, CsvRow>();
+    for (const row of (csv.get('IncomeBenefits') ?? []).filter(
+      (r) => !r.DateDeleted && r.InsuranceFromAnySource,
+    )) {
+      const key = row.PersonalID as string;
+      const current = latest.get(key);
+      const order = (r: CsvRow) => `${r.InformationDate} ${r.DateUpdated}`;
+      if (!current || order(row) > order(current)) latest.set(key, row);
+    }
+    const medicaid = [...latest.values()].filter(
+      (r) => r.InsuranceFromAnySource === '1' && r.Medicaid === '1',
+    );
+    const coverages = entries(
+      await client(server, health).search({
+        resourceType: 'Coverage',
+        searchParams: { type: 'https://nahdo.org/sopt|2', _count: 1000 },
+      }),
+    );
+    expect(new Set(coverages.map((c) => (c.beneficiary as { reference: string }).reference))).toEqual(
+      new Set(medicaid.map((r) => `Patient/${patientId(r)}`)),
+    );
+  });
+});
+
 describe('POST _search', () => {
   it('takes the criteria in a form body (fhir-kit-client postSearch), with the same answer as GET', async () => {
     const row = (csv.get('Client') ?? []).find((r) => r.LastName) as CsvRow;
