@@ -266,21 +266,26 @@ export class SparqlHttpStore implements Store {
       const txId = Number(tx.n?.value);
       const changes = parseChanges(tx.changes?.value ?? '{}');
       const operations: Operation[] = [];
-      for (const source of changes.reload) operations.push(...(await this.reloadSource(source)));
-      operations.push(...(await this.rereadRecords(changes.records)));
+      const previous: (Row | undefined)[] = [];
+      for (const source of changes.reload)
+        for (const operation of await this.reloadSource(source)) {
+          operations.push(operation);
+          previous.push(undefined); // the source was dropped first
+        }
+      await this.rereadRecords(changes.records, operations, previous);
       this.lastTx = txId;
-      await this.emit(
-        txId,
-        operations,
-        operations.map(() => undefined),
-      );
+      // With each record's row before, so that listeners (the research graph) drop its old links.
+      await this.emit(txId, operations, previous);
     }
     this.lastTx = Math.max(this.lastTx, n);
   }
 
   /** Re-reads listed records from the rows graphs and applies them (absent: removed). */
-  private async rereadRecords(records: Changes['records']): Promise<Operation[]> {
-    const operations: Operation[] = [];
+  private async rereadRecords(
+    records: Changes['records'],
+    operations: Operation[],
+    previous: (Row | undefined)[],
+  ): Promise<void> {
     for (let i = 0; i < records.length; i += BATCH) {
       const batch = records.slice(i, i + BATCH);
       const iris = batch.map(([source, name, key]) => recordIri(this.baseIri, source, table(name), key));
@@ -294,11 +299,11 @@ export class SparqlHttpStore implements Store {
         const operation: Operation = row
           ? { op: 'put', source, table: name, row: JSON.parse(row) as string[] }
           : { op: 'remove', source, table: name, key };
+        previous.push(this.records.previousRow(operation));
         this.records.apply(operation);
         operations.push(operation);
       });
     }
-    return operations;
   }
 
   private async emit(txId: number, operations: readonly Operation[], previous: readonly (Row | undefined)[]) {

@@ -223,6 +223,26 @@ WHERE { GRAPH <${BASE}/${source}> { <${iri}> hmis:ProjectName ?n } }`;
         accept: 'application/json',
       });
       expect(plainRows(answer.body)).toEqual([{ v: row[fieldIndex(table('Client'), 'VeteranStatus')] }]);
+      // A changed link (an enrollment moved to another project) leaves no stale link behind.
+      const projects = [...(remote.records.source(source)?.table('Project').rows.keys() ?? [])];
+      const enrollment =
+        [...(remote.records.source(source)?.table('Enrollment').rows.values() ?? [])][0] ?? [];
+      const moved = [...enrollment];
+      const projectColumn = fieldIndex(table('Enrollment'), 'ProjectID');
+      moved[projectColumn] = projects.find((p) => p !== enrollment[projectColumn]) ?? '';
+      await remote.commit([{ op: 'put', source, table: 'Enrollment', row: moved }]);
+      await other.sync();
+      const fresh = await ResearchIndex.open(other);
+      try {
+        const all = 'SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }';
+        const dump = async (index: ResearchIndex) =>
+          new Set((await index.query(all, { accept: 'text/tab-separated-values' })).body.split('\n'));
+        const [kept, rebuilt] = await Promise.all([dump(research), dump(fresh)]);
+        expect([...kept].filter((q) => !rebuilt.has(q))).toEqual([]);
+        expect(kept.size).toBe(rebuilt.size);
+      } finally {
+        await fresh.close();
+      }
     } finally {
       await research.close();
       await other.close();
