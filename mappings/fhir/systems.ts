@@ -35,8 +35,6 @@ export const PROFILE = {
     'http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition-problems-health-concerns',
   sdohCondition: 'http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-Condition',
   sdohObservation: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment',
-  programEnrollment:
-    'http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-ObservationProgramEnrollmentStatus',
 } as const;
 
 /**

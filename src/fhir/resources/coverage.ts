@@ -53,7 +53,11 @@ function coverage(
   return compact({
     resourceType: 'Coverage',
     id,
-    meta: compact({ lastUpdated: instant(cell(row, C.dateUpdated.index)), profile: [PROFILE.coverage] }),
+    // US Core Coverage needs a member ID (us-core-15): without one Hearth claims no profile.
+    meta: compact({
+      lastUpdated: instant(cell(row, C.dateUpdated.index)),
+      profile: memberId ? [PROFILE.coverage] : [],
+    }),
     identifier: memberId
       ? [
           {

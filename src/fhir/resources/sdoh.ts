@@ -163,10 +163,8 @@ export function programEnrollment(context: RecordContext, rows: EpisodeRows): Re
   return compact({
     resourceType: 'Observation',
     id,
-    meta: compact({
-      lastUpdated: instant(cell(rows.enrollment, S.dateUpdated.index)),
-      profile: [PROFILE.programEnrollment],
-    }),
+    // The SDOHCC program-enrollment profile's shape, without claiming it: its value sets are still in ballot.
+    meta: compact({ lastUpdated: instant(cell(rows.enrollment, S.dateUpdated.index)) }),
     status: 'final',
     category: [SDOH_CATEGORY, { coding: [{ system: SYSTEM.sdohcc, ...PROGRAM_ENROLLMENT.category }] }],
     code,
