@@ -22,7 +22,7 @@ export interface CollectedRow {
   readonly line: number;
   readonly values: string[];
   /** Fields filled from a sub-record's metadata, which the record's own element overrides. */
-  readonly weak: Set<number>;
+  weak?: Set<number>;
 }
 
 export class DocumentReader {
@@ -88,7 +88,7 @@ export class DocumentReader {
     const rows = this.table(spec.name);
     let row = rows.get(key);
     if (!row) {
-      row = { line, values: spec.fields.map(() => ''), weak: new Set() };
+      row = { line, values: spec.fields.map(() => '') };
       row.values[fieldIndex(spec, spec.key)] = key;
       rows.set(key, row);
     }
@@ -101,11 +101,12 @@ export class DocumentReader {
     if (weak) {
       if (current === '') {
         row.values[index] = value;
+        row.weak ??= new Set();
         row.weak.add(index);
       }
       return;
     }
-    if (row.weak.delete(index)) {
+    if (row.weak?.delete(index)) {
       row.values[index] = value;
       return;
     }
@@ -346,7 +347,7 @@ export class DocumentReader {
         const parent = stored(tableName, key);
         if (parent) {
           row.values.forEach((value, i) => {
-            if (value === '' || row.weak.has(i)) row.values[i] = parent[i] ?? '';
+            if (value === '' || row.weak?.has(i)) row.values[i] = parent[i] ?? '';
           });
           continue;
         }

@@ -49,8 +49,6 @@ export interface XmlOpen {
   readonly prefix: string;
   readonly attributes: readonly XmlAttribute[];
   readonly line: number;
-  /** Namespace declarations made on this element (prefix → uri; '' for the default namespace). */
-  readonly declared: Readonly<Record<string, string>>;
 }
 
 /** Receives the document as it streams; `close` gets the element's collected text. */
@@ -75,7 +73,6 @@ function toOpen(tag: SaxesTagNS, line: number): XmlOpen {
     prefix: tag.prefix,
     attributes,
     line,
-    declared: { ...tag.ns },
   };
 }
 
