@@ -211,6 +211,15 @@ SELECT ?label ?projects WHERE {
     expect(row?.label?.value).toBe('remote answer');
     expect(Number(row?.projects?.value)).toBe(local);
   });
+  it('an unreachable endpoint: 400 saying the federated query failed; SERVICE SILENT: no rows', async () => {
+    const dead = 'http://127.0.0.1:9/sparql';
+    const response = await query(server.app, '/sparql', `SELECT * WHERE { SERVICE <${dead}> { ?s ?p ?o } }`);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('federated query failed');
+    const silent = await query(server.app, '/sparql', `SELECT * WHERE { SERVICE SILENT <${dead}> { ?s ?p ?o } }`);
+    expect(silent.status).toBe(200);
+    expect(await solutions(silent)).toHaveLength(1);
+  });
   it('in CSV as well', async () => {
     const response = await query(
       server.app,

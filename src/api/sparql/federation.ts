@@ -13,6 +13,7 @@ import {
   type QueryOptions,
   type QueryResult,
   QueryTimeoutError,
+  SparqlError,
 } from '../../query/sparql-engine.ts';
 import type { QuadPattern, Store } from '../../store/store.ts';
 import type { PlannedQuery } from './access.ts';
@@ -59,7 +60,7 @@ export async function federatedQuery(
 ): Promise<QueryResult> {
   const contentType = negotiate(planned.form, options.accept);
   engine ??= new QueryEngine();
-  const run = async () => {
+  const evaluate = async () => {
     const result = await (engine as QueryEngine).query(planned.sparql, {
       sources: [{ type: 'rdfjs', value: recordSource(store) }],
       unionDefaultGraph: true,
@@ -69,6 +70,14 @@ export async function federatedQuery(
     for await (const chunk of data as AsyncIterable<string | Buffer>) body += chunk.toString();
     return { contentType, body };
   };
+  // Comunica's failures (an unreachable or failing endpoint, an unsupported feature) are the query's.
+  const run = () =>
+    evaluate().catch((error: Error) => {
+      throw new SparqlError(
+        `the federated query failed: ${error.message.split('\n')[0]?.slice(0, 300)}`,
+        'evaluation',
+      );
+    });
   const timeoutMs = options.timeoutMs;
   if (timeoutMs === undefined) return run();
   let timer: NodeJS.Timeout | undefined;
