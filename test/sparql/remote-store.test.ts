@@ -181,6 +181,26 @@ describe('the SPARQL endpoint over the remote backend', () => {
       expect(await b.json(), url).toEqual(await a.json());
     }
   });
+  it('a server that stops answering is a 503 for admins, not a 500; researchers are unaffected', async () => {
+    const down = await SparqlHttpStore.open({ store: virtuoso.store, baseIri: BASE, pollMs: 0 });
+    (down.client.endpoints as { query: string }).query = 'http://127.0.0.1:9/sparql';
+    const dir = tempDir('hearth-remote-down-');
+    const config = { dataDir: dir, baseIri: BASE, port: 0, maxQuads: undefined };
+    const store = down as unknown as EmbeddedStore;
+    const broken = createApp({
+      store,
+      config,
+      adminToken: ADMIN_TOKEN,
+      users: new UserDirectory(dir),
+      audit: new AuditLog(dir),
+      research,
+    });
+    const response = await query(broken, '/sparql', 'ASK { ?s ?p ?o }');
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('SPARQL server');
+    expect((await query(broken, '/sparql/research', 'ASK { ?s ?p ?o }')).status).toBe(200);
+    await down.close();
+  });
   it('the research queries answer the same as on the embedded backend', async () => {
     for (const q of RESEARCH_QUERIES) {
       const [a, b] = await Promise.all([

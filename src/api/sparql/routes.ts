@@ -26,6 +26,7 @@ import type { ResearchIndex } from '../../research/research-index.ts';
 import type { AuditOutcome } from '../../security/audit.ts';
 import { authenticateRequest, challengeHeaders } from '../../security/authenticate.ts';
 import type { Principal } from '../../security/principal.ts';
+import { RemoteStoreError } from '../../store/remote-client.ts';
 import { UnsupportedUpdateError } from '../../store/update.ts';
 import { InvalidWriteError } from '../../validate/operations.ts';
 import { ApiError, errorBody } from '../errors.ts';
@@ -168,6 +169,12 @@ function toApiError(error: unknown, limits: SparqlConfig): ApiError | undefined 
   if (error instanceof QueryTooLargeError) return new ApiError(413, 'payload_too_large', error.message);
   if (error instanceof EngineBrokenError)
     return new ApiError(503, 'unavailable', 'the SPARQL index is being rebuilt; retry shortly');
+  if (error instanceof RemoteStoreError)
+    return new ApiError(
+      503,
+      'unavailable',
+      'the SPARQL server behind this Hearth is unavailable; retry shortly',
+    );
   if (error instanceof SparqlError) {
     if (error.kind === 'panic')
       return new ApiError(503, 'unavailable', 'the SPARQL engine failed; retry shortly');
