@@ -81,7 +81,7 @@ describe('hearth CLI', () => {
     expect(missing.stderr).toMatch(/does not exist/);
     const noData = hearth(['export', '--out', path.join(data, 'x')], tempDir());
     expect(noData.stderr).toMatch(/holds no data/);
-    expect(hearth(['export', '--format', 'xml', '--out', 'x'], data).stderr).toMatch(/not supported yet/);
+    expect(hearth(['export', '--format', 'pdf', '--out', 'x'], data).stderr).toMatch(/--format pdf is not supported/);
   });
 
   it('serves on PORT, loads the demo data into an empty store, and refuses a second writer', async () => {
