@@ -144,6 +144,8 @@ export async function importHmisXml(
     started,
   );
   for (const warning of reader.warnings) report.warnings.push(warning);
+  if (validator.omitted > 0)
+    report.warnings.push(`${label}: ${validator.omitted} more schema findings were found but not listed`);
   for (const [name, count] of reader.drafts.keptCounts)
     report.warnings.push(`${label}: ${count} × ${name}: no FY2026 field; kept with the record`);
   return {
