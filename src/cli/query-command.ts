@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { EmbeddedStore } from '../store/embedded-store.ts';
+import { openSparqlServerStore } from '../store/remote-open.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 export const queryUsage =
@@ -23,7 +24,10 @@ export async function queryCommand(args: string[], config: Config): Promise<numb
   const timeoutMs = values['timeout-ms'] === undefined ? 60_000 : Number(values['timeout-ms']);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
     throw new UsageError('--timeout-ms must be a positive integer');
-  const store = await EmbeddedStore.open({ dir: config.dataDir, readOnly: true, baseIri: config.baseIri });
+  // HEARTH_STORE=sparql+http://…: the query goes to the SPARQL server (README, "SPARQL").
+  const store =
+    (await openSparqlServerStore(config)) ??
+    (await EmbeddedStore.open({ dir: config.dataDir, readOnly: true, baseIri: config.baseIri }));
   try {
     const result = await store.query(sparql, { accept: values.accept, timeoutMs });
     process.stdout.write(result.body.endsWith('\n') ? result.body : `${result.body}\n`);

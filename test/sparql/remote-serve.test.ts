@@ -4,10 +4,11 @@
  * after one catch-up interval; the demo data is loaded once, by whichever process finds the
  * server empty first.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '../helpers/exports.ts';
+import { DEMO_DIR, readCsvFolder } from '../hmis-api/helpers.ts';
 import { startVirtuoso, type Virtuoso } from './virtuoso.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/hearth.mjs');
@@ -113,4 +114,41 @@ WHERE { GRAPH <${graph}> { OPTIONAL { <${client}> hmis:YearEnteredService ?y } }
     }
     expect(String(year).replace(/"/g, '')).toBe('1977');
   });
+  it('hearth import and hearth query work on the server too; the running processes catch up', async () => {
+    const env = {
+      ...process.env,
+      HEARTH_STORE: virtuoso.store,
+      HEARTH_BASE_IRI: BASE,
+      HEARTH_DATA_DIR: tempDir(),
+      CI: '1',
+    };
+    const before = (await (await fetch(`${urls[1]}/healthz`)).json()) as { transaction: number };
+    const imported = spawnSync(process.execPath, [BIN, 'import', DEMO_DIR, '--quiet'], {
+      env,
+      encoding: 'utf8',
+    });
+    expect(imported.status, imported.stderr).toBe(0);
+    const counted = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'query',
+        `SELECT (COUNT(?c) AS ?n) WHERE { GRAPH ?g { ?c a <${HMIS}Client> } }`,
+        '--accept',
+        'text/csv',
+      ],
+      { env, encoding: 'utf8' },
+    );
+    expect(counted.status, counted.stderr).toBe(0);
+    const clients = (readCsvFolder(DEMO_DIR).get('Client') ?? []).length;
+    expect(counted.stdout.trim().split(/\r?\n/)).toEqual(['n', String(clients)]);
+    const deadline = Date.now() + 10_000;
+    let transaction = before.transaction;
+    while (transaction === before.transaction && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      transaction = ((await (await fetch(`${urls[1]}/healthz`)).json()) as { transaction: number })
+        .transaction;
+    }
+    expect(transaction).toBe(before.transaction + 1);
+  }, 60_000);
 });
