@@ -8,6 +8,22 @@ import { codeToXml, type VersionView } from './mapping.ts';
 import type { ComplexType, ElementDecl, SimpleType } from './schema/types.ts';
 import { checkSimpleValue } from './simple-types.ts';
 
+/** False for text XML 1.0 cannot hold at all, not even as character references (most C0 controls,
+ * U+FFFE/U+FFFF, unpaired surrogates). */
+export function holdsInXml(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 && c !== 0x9 && c !== 0xa && c !== 0xd) return false;
+    if (c === 0xfffe || c === 0xffff || (c >= 0xdc00 && c <= 0xdfff)) return false;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    }
+  }
+  return true;
+}
+
 export const toXmlDateTime = (value: string): string =>
   /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? `${value.slice(0, 10)}T${value.slice(11)}` : value;
 
@@ -51,6 +67,10 @@ export class ValueWriter {
     value: string,
   ): string | undefined {
     if (value === '') return decl.min > 0 ? this.fallback(record, decl, typeName) : undefined;
+    if (!holdsInXml(value)) {
+      this.lose(record, decl.name);
+      return decl.min > 0 ? this.fallback(record, decl, typeName, false) : undefined;
+    }
     let text = codeToXml(this.view.version, field, value);
     const builtin = this.simpleTypeOf(typeName)?.builtin;
     if (builtin === 'dateTime')

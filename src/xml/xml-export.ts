@@ -15,7 +15,7 @@ import { HASHED_FIELDS, hashSha1Rhy } from './hashing.ts';
 import { exportFieldOf, type RecordView, versionView, type XmlVersion } from './mapping.ts';
 import { noteFor, type RecordNote, readNotes, type SourceNotes } from './notes.ts';
 import type { ElementDecl } from './schema/types.ts';
-import { ValueWriter } from './value-writer.ts';
+import { holdsInXml, ValueWriter } from './value-writer.ts';
 import { escapeAttribute, escapeText } from './xml-tree.ts';
 
 export interface XmlExportOptions {
@@ -243,8 +243,8 @@ class RecordWriter {
             .map((f) => get(view.spec, row, f))
             .find(Boolean) ?? '';
       if (!value && a.name === 'dataCollectionStage') value = view.spec.name === 'Exit' ? '3' : '1';
-      if (!value) {
-        if (a.required) this.values.lose(view.mapping.element, `@${a.name}`);
+      if (!value || !holdsInXml(value)) {
+        if (a.required || value) this.values.lose(view.mapping.element, `@${a.name}`);
         continue;
       }
       const builtin = this.values.simpleTypeOf(a.type)?.builtin;

@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importHmisCsv } from '../../src/ingest/import.ts';
-import { fieldIndex, TABLES } from '../../src/model/index.ts';
+import { fieldIndex, TABLES, table } from '../../src/model/index.ts';
 import { RecordStore } from '../../src/store/record-store.ts';
 import { hashSha1Rhy, soundex } from '../../src/xml/hashing.ts';
 import { uncarriedFields } from '../../src/xml/mapping.ts';
 import { exportHmisXml, type XmlExportResult } from '../../src/xml/xml-export.ts';
 import { importHmisXml, validateHmisXml } from '../../src/xml/xml-import.ts';
-import { removeTempDirs, tempDir } from '../helpers/exports.ts';
+import { cell, demoTables, removeTempDirs, setCell, tempDir, writeExport } from '../helpers/exports.ts';
 
 const REFERENCE = '/work/shared/reference/xml';
 const ORACLE = `${REFERENCE}/xsd10-oracle/HUD_HMIS_FY2022_xsd10.xsd`;
@@ -109,6 +109,27 @@ describe('HMIS XML export of HUD instances', () => {
     expect(text).toContain(`<hmis:SSN hmis:hashStatus="2">${hashSha1Rhy('ssn', '79xx9xx8x')}</hmis:SSN>`);
     expect(hashSha1Rhy('ssn', '79xx9xx8x')).toMatch(/^xx8x[0-9a-f]{40}$/);
     expect((await validateHmisXml(hashed)).issues.filter((i) => i.element.includes('Name'))).toEqual([]);
+  });
+
+  it('escapes hostile strings (XML injection) and leaves out what XML cannot hold at all', async () => {
+    const tables = demoTables(3);
+    const hostile = 'Ann</hmis:FirstName><hmis:SSN>1"&amp;';
+    setCell(tables, 'Client', 0, 'FirstName', hostile);
+    setCell(tables, 'Client', 1, 'MiddleName', 'bell\u0007char');
+    const store = await RecordStore.open({ dir: tempDir() });
+    expect((await importHmisCsv(store, writeExport(tables))).applied).toBe(true);
+    const out = path.join(tempDir(), 'demo.xml');
+    const result = await exportHmisXml(store.state, { out, schema: 'FY2022' });
+    await store.close();
+    expect(result.losses['Client.MiddleName']).toBe(1);
+    if (hasXmllint) expect(xmllint(out)).toEqual([]);
+    const again = await RecordStore.open({ dir: tempDir() });
+    const report = await importHmisXml(again, out, { validation: 'primary' });
+    expect(report.errors).toEqual([]);
+    const personalId = cell(tables, 'Client', 0, 'PersonalID');
+    const row = again.state.source(report.source)?.get('Client', personalId);
+    expect(row?.[fieldIndex(table('Client'), 'FirstName')]).toBe(hostile);
+    await again.close();
   });
 
   it('computes SOUNDEX and SHA-1 RHY as HUD specifies', () => {
