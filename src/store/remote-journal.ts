@@ -51,7 +51,8 @@ export const hasHeadQuery = (): string => `ASK { GRAPH <${JOURNAL}> { <${HEAD}> 
  * with !BOUND as no solution.) Two processes starting at once write the same triple; a stray 0 left
  * by a slow one is harmless, since readers take the highest head.
  */
-export const initHeadUpdate = (): string => `INSERT DATA { GRAPH <${JOURNAL}> { <${HEAD}> <${TX_ID}> ${integer(0)} } }`;
+export const initHeadUpdate = (): string =>
+  `INSERT DATA { GRAPH <${JOURNAL}> { <${HEAD}> <${TX_ID}> ${integer(0)} } }`;
 
 /** The current head: the highest txId on the head node. */
 export function headOf(bindings: readonly Record<string, { value: string } | undefined>[]): number {

@@ -216,7 +216,11 @@ SELECT ?label ?projects WHERE {
     const response = await query(server.app, '/sparql', `SELECT * WHERE { SERVICE <${dead}> { ?s ?p ?o } }`);
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('federated query failed');
-    const silent = await query(server.app, '/sparql', `SELECT * WHERE { SERVICE SILENT <${dead}> { ?s ?p ?o } }`);
+    const silent = await query(
+      server.app,
+      '/sparql',
+      `SELECT * WHERE { SERVICE SILENT <${dead}> { ?s ?p ?o } }`,
+    );
     expect(silent.status).toBe(200);
     expect(await solutions(silent)).toHaveLength(1);
   });

@@ -68,7 +68,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the /sparql query page in chromium', () 
     expect(rows).toBeGreaterThan(0);
     expect(await page.$eval('#status', (s) => s.textContent)).toMatch(/result\(s\)/);
     expect(requests.every((url) => url.startsWith(origin))).toBe(true);
-    expect(errors, errors.join("\n")).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
   }, 60_000);
 
   it('shows errors from the server, e.g. a forbidden SERVICE', async () => {
