@@ -391,7 +391,14 @@ export const COMBINED_CODES: Readonly<Record<XmlVersion, readonly CombinedCode[]
     ...subsidies('Exit', 'Destination', 'DestinationSubsidyType'),
     ...subsidies('CurrentLivingSituation', 'CurrentLivingSituation', 'CLSSubsidyType'),
   ],
-  'v6.1.2': [],
+  // v6.1.2 has one Race code; FY2026 a yes/no column per race. A client of several races goes
+  // out as the first of them (a loss the export cannot count: the column it reads is set).
+  'v6.1.2': [
+    ...(['AmIndAKNative', 'Asian', 'BlackAfAmerican', 'NativeHIPacific', 'White'] as const).map(
+      (field, i): CombinedCode => ({ table: 'Client', model: { [field]: '1' }, xml: { Race: String(i + 1) } }),
+    ),
+    ...(['8', '9', '99'] as const).map((code): CombinedCode => ({ table: 'Client', model: { RaceNone: code }, xml: { Race: code } })),
+  ],
 };
 
 /** Required elements with no FY2026 field, written from another column of the row on export. */
