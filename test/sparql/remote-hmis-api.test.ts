@@ -1,0 +1,134 @@
+/**
+ * The HUD HMIS API and its access control on both backends (demo data): every read route, for
+ * every role (a caseworker scoped to one project among them), for a client inside and one outside
+ * the scope, answers the same status and the same body over Virtuoso as over the embedded store.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/api/app.ts';
+import { importHmisCsv } from '../../src/ingest/import.ts';
+import { ResearchIndex } from '../../src/research/research-index.ts';
+import { AuditLog } from '../../src/security/audit.ts';
+import type { EmbeddedStore } from '../../src/store/embedded-store.ts';
+import { importLog } from '../../src/store/remote-open.ts';
+import { SparqlHttpStore } from '../../src/store/sparql-http-store.ts';
+import { tempDir } from '../helpers/exports.ts';
+import { type CsvRow, call, DEMO_DIR, readCsvFolder } from '../hmis-api/helpers.ts';
+import { ADMIN_TOKEN, BASE, openSparqlServer, type SparqlServer } from './helpers.ts';
+import { startVirtuoso, type Virtuoso } from './virtuoso.ts';
+
+let virtuoso: Virtuoso;
+let embedded: SparqlServer;
+let remote: SparqlHttpStore;
+let research: ResearchIndex;
+let remoteApp: ReturnType<typeof createApp>;
+const tokens: Record<string, string> = {};
+let inside: CsvRow;
+let outside: CsvRow;
+let projectA: string;
+let projectB: string;
+
+beforeAll(async () => {
+  [virtuoso, embedded] = await Promise.all([startVirtuoso(), openSparqlServer(DEMO_DIR)]);
+  remote = await SparqlHttpStore.open({ store: virtuoso.store, baseIri: BASE, pollMs: 0 });
+  await importHmisCsv(importLog(remote), DEMO_DIR);
+  research = await ResearchIndex.open(remote);
+  const dir = tempDir('hearth-remote-api-');
+  const config = { dataDir: dir, baseIri: BASE, port: 0, maxQuads: undefined };
+  // One users file for both apps, so each token means the same principal on both backends.
+  const store = remote as unknown as EmbeddedStore;
+  remoteApp = createApp({
+    store,
+    config,
+    adminToken: ADMIN_TOKEN,
+    users: embedded.users,
+    audit: new AuditLog(dir),
+    research,
+  });
+  const csv = readCsvFolder(DEMO_DIR);
+  const enrollments = csv.get('Enrollment') ?? [];
+  projectA = enrollments[0]?.ProjectID ?? '';
+  projectB = enrollments.find((e) => e.ProjectID !== projectA)?.ProjectID ?? '';
+  const inA = new Set(enrollments.filter((e) => e.ProjectID === projectA).map((e) => e.PersonalID));
+  const clients = csv.get('Client') ?? [];
+  inside = clients.find((c) => inA.has(c.PersonalID)) as CsvRow;
+  outside = clients.find((c) => !inA.has(c.PersonalID)) as CsvRow;
+  tokens.admin = ADMIN_TOKEN;
+  tokens.caseworker = await embedded.users.add('case-a', 'caseworker', { projects: [projectA] });
+  tokens.integrator = await embedded.users.add('integrator', 'integrator');
+  tokens.scopedIntegrator = await embedded.users.add('integrator-a', 'integrator', { projects: [projectA] });
+  tokens.researcher = await embedded.users.add('researcher', 'researcher');
+  tokens.health = await embedded.users.add('health', 'health-system');
+}, 120_000);
+afterAll(async () => {
+  await research?.close();
+  await remote?.close();
+  await embedded?.close();
+  await virtuoso?.stop();
+});
+
+const urls = () => [
+  '/projects',
+  '/clients',
+  `/clients?ProjectID=${projectA}`, // an unknown parameter: the same 400 on both
+  `/project/${projectA}/clients`,
+  `/project/${projectB}/clients`,
+  ...[inside, outside].flatMap((c) => [
+    `/client/${c.PersonalID}`,
+    `/client/${c.PersonalID}/enrollments`,
+    `/client/${c.PersonalID}/services`,
+    `/client/${c.PersonalID}/changes?since=2000-01-01`,
+  ]),
+  '/changes?since=2000-01-01',
+  '/client/no-such-client',
+];
+
+describe('every read route, every role: the same answer on both backends', () => {
+  for (const role of ['admin', 'caseworker', 'integrator', 'scopedIntegrator', 'researcher', 'health']) {
+    it(role, async () => {
+      const statuses = new Set<number>();
+      for (const url of urls()) {
+        const token = tokens[role] as string;
+        const [a, b] = await Promise.all([
+          call(embedded.app, 'GET', url, { token }),
+          call(remoteApp, 'GET', url, { token }),
+        ]);
+        expect(b.status, `${role} ${url}`).toBe(a.status);
+        statuses.add(a.status);
+        const [ta, tb] = await Promise.all([a.text(), b.text()]);
+        expect(tb, `${role} ${url}`).toBe(ta);
+      }
+      // The comparison covers both sides of the policy: answers, hidden records and refusals.
+      const expected: Record<string, number[]> = {
+        admin: [200, 400, 404],
+        caseworker: [200, 400, 404],
+        integrator: [200, 400, 404],
+        scopedIntegrator: [200, 400, 404],
+        researcher: [403],
+        health: [403],
+      };
+      expect([...statuses].sort()).toEqual(expected[role]);
+    }, 60_000);
+  }
+  it('the scoped caseworker sees the inside client and not the outside one, on both', async () => {
+    for (const app of [embedded.app, remoteApp]) {
+      expect(
+        (await call(app, 'GET', `/client/${inside.PersonalID}`, { token: tokens.caseworker })).status,
+      ).toBe(200);
+      expect(
+        (await call(app, 'GET', `/client/${outside.PersonalID}`, { token: tokens.caseworker })).status,
+      ).toBe(404);
+    }
+  });
+  it('client search (criteria in the body) answers the same', async () => {
+    const body = { LastName: inside.LastName?.slice(0, 3) };
+    for (const role of ['admin', 'caseworker']) {
+      const token = tokens[role] as string;
+      const [a, b] = await Promise.all([
+        call(embedded.app, 'POST', '/client/search', { token, body }),
+        call(remoteApp, 'POST', '/client/search', { token, body }),
+      ]);
+      expect(b.status).toBe(a.status);
+      expect(await b.text()).toBe(await a.text());
+    }
+  });
+});
