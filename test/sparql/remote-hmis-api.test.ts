@@ -132,3 +132,36 @@ describe('every read route, every role: the same answer on both backends', () =>
     }
   });
 });
+
+describe('writes through the HMIS API on the remote backend', () => {
+  const client = {
+    FirstName: 'Remote',
+    LastName: 'Testperson',
+    NameDataQuality: 1,
+    SSNDataQuality: 99,
+    DOB: '1991-05-02',
+    DOBDataQuality: 1,
+    AmIndAKNative: 0,
+    Asian: 0,
+    BlackAfAmerican: 0,
+    HispanicLatinao: 1,
+    MidEastNAfrican: 0,
+    NativeHIPacific: 0,
+    White: 0,
+    VeteranStatus: 0,
+  };
+  it('POST /client lands on the server: another process reads it after a catch-up; a bad one is a 422', async () => {
+    const created = await call(remoteApp, 'POST', '/client', { body: client });
+    expect(created.status).toBe(201);
+    const { PersonalID } = (await created.json()) as { PersonalID: string };
+    const other = await SparqlHttpStore.open({ store: virtuoso.store, baseIri: BASE, pollMs: 0 });
+    try {
+      const [source] = [...other.records.sources.keys()];
+      expect(other.records.source(source ?? '')?.get('Client', PersonalID)).toBeDefined();
+    } finally {
+      await other.close();
+    }
+    const refused = await call(remoteApp, 'POST', '/client', { body: { ...client, VeteranStatus: 7 } });
+    expect(refused.status).toBe(422);
+  });
+});
