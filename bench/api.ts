@@ -28,6 +28,7 @@ import { createApp } from '../src/api/app.ts';
 import { HMIS_API_ROUTES } from '../src/api/hmis-api/routes.ts';
 import type { RouteSpec } from '../src/api/route-spec.ts';
 import { loadConfig } from '../src/config.ts';
+import { Random } from '../src/demo/random.ts';
 import { importHmisCsv } from '../src/ingest/import.ts';
 import { fieldIndex, table } from '../src/model/index.ts';
 import type { QueryOptions } from '../src/query/sparql-engine.ts';
@@ -36,6 +37,7 @@ import { UserDirectory } from '../src/security/users.ts';
 import { EmbeddedStore } from '../src/store/embedded-store.ts';
 import type { Row } from '../src/store/record-state.ts';
 import { RecordStore } from '../src/store/record-store.ts';
+import { ms, percentile } from './stats.ts';
 
 const SAMPLE_ZIP = '/work/shared/data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip';
 const BASE = 'http://localhost:8080/id';
@@ -44,21 +46,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = 20;
 
 // A seeded generator: the same requests on every run, so runs compare.
-let seed = 20260101;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-const chance = (p: number) => random() < p;
-const ms = (n: number | undefined) => (n === undefined ? '—' : `${n.toFixed(n < 10 ? 2 : 1)} ms`);
-const percentile = (values: readonly number[], p: number): number | undefined => {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
+const rng = new Random(20260101);
+const random = () => rng.next();
+const pick = <T>(items: readonly T[]): T => rng.pick(items);
+const chance = (p: number) => rng.chance(p);
 
 // ---------------------------------------------------------------------------------------------
 // Store and server

@@ -22,6 +22,7 @@ import { createApp } from '../src/api/app.ts';
 import { parseCriteria } from '../src/api/fhir/criteria.ts';
 import { SERVED_TYPES } from '../src/api/fhir/interactions.ts';
 import { runSearch } from '../src/api/fhir/search.ts';
+import { Random } from '../src/demo/random.ts';
 import { FhirView, PATIENT_TYPES, type PatientCache } from '../src/fhir/view.ts';
 import { importHmisCsv } from '../src/ingest/import.ts';
 import { fieldIndex, table } from '../src/model/index.ts';
@@ -32,25 +33,15 @@ import { clientRecord } from '../src/store/client-record.ts';
 import { EmbeddedStore } from '../src/store/embedded-store.ts';
 import type { SourceState } from '../src/store/record-state.ts';
 import { RecordStore } from '../src/store/record-store.ts';
+import { ms, percentile } from './stats.ts';
 
 const SAMPLE_ZIP = '/work/shared/data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip';
 const BASE = 'http://localhost:8080/id';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const WARMUP = 20;
 
-let seed = 20261201;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-const percentile = (values: readonly number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-};
-const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+const rng = new Random(20261201);
+const pick = <T>(items: readonly T[]): T => rng.pick(items);
 
 async function time(runs: number, work: (i: number) => unknown | Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < WARMUP; i++) await work(i);
@@ -195,7 +186,7 @@ console.log(
 );
 let failed = false;
 for (const line of lines) {
-  const p50 = percentile(line.http, 50);
+  const p50 = percentile(line.http, 50) ?? Number.NaN;
   const ok = line.target === undefined || p50 <= line.target;
   failed ||= !ok;
   console.log(

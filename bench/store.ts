@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { QueryEngine } from '@comunica/query-sparql';
 import { parse } from 'csv-parse/sync';
 import { DataFactory, Store } from 'n3';
+import { Random } from '../src/demo/random.ts';
 import { TABLES, type TableSpec, table } from '../src/model/index.ts';
 import { loadRecordsInChunks, type RecordInput, SparqlEngine } from '../src/query/sparql-engine.ts';
 import { graphIri, recordIri } from '../src/rdf/iris.ts';
@@ -26,6 +27,7 @@ import { recordQuads } from '../src/rdf/record-quads.ts';
 import { clientRecord } from '../src/store/client-record.ts';
 import { EmbeddedStore } from '../src/store/embedded-store.ts';
 import type { SourceState } from '../src/store/record-state.ts';
+import { percentile } from './stats.ts';
 
 const BASE = 'http://localhost:8080/id';
 const SOURCE = 'lsa';
@@ -330,19 +332,11 @@ interface Result {
 
 /** Deterministic sample (mulberry32), so every candidate looks up the same clients. */
 function sample<T>(items: readonly T[], n: number, seed = 42): T[] {
-  let state = seed;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return Array.from({ length: n }, () => items[Math.floor(random() * items.length)] as T);
+  const random = new Random(seed);
+  return Array.from({ length: n }, () => random.pick(items));
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 async function runCandidate(candidate: Candidate, dir: string): Promise<Result> {
@@ -382,7 +376,7 @@ async function runCandidate(candidate: Candidate, dir: string): Promise<Result> 
     }
     native = {
       medianMs: median(nativeTimes),
-      p95Ms: percentile(nativeTimes, 0.95),
+      p95Ms: percentile(nativeTimes, 95) ?? 0,
       quadsAvg: nativeFound / LOOKUPS,
     };
   }
@@ -417,7 +411,7 @@ async function runCandidate(candidate: Candidate, dir: string): Promise<Result> 
     peakRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6),
     extraMemory,
     lookupMedianMs: median(times),
-    lookupP95Ms: percentile(times, 0.95),
+    lookupP95Ms: percentile(times, 95) ?? 0,
     lookupQuadsAvg: found / LOOKUPS,
     native,
     queries,

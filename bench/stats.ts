@@ -1,0 +1,12 @@
+/** What every benchmark here shares: nearest-rank percentiles and millisecond formatting. */
+
+/** The nearest-rank percentile (`p` in percent) of `values`; undefined for no values. */
+export function percentile(values: readonly number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** `3.14 ms`, `42.0 ms`; `—` for no value. */
+export const ms = (n: number | undefined): string =>
+  n === undefined ? '—' : `${n.toFixed(n < 10 ? 2 : 1)} ms`;
