@@ -140,6 +140,30 @@ WHERE { GRAPH <${BASE}/${source}> { <${projectIri}> hmis:ContinuumProject ?t } }
     expect((await expectSameAsRebuild()).size).toBeGreaterThan(1000);
   });
 
+  it('a bulk commit reloads the graph; changes queued right behind it still land, in order', async () => {
+    const bulk = await ResearchIndex.open(store, { bulkRecords: 100 });
+    try {
+      await bulk.ready;
+      // The import commits in bulk; the small commit follows at once, while the reload still runs.
+      await importHmisCsv(store.log, DEMO_DIR);
+      const client = [...(store.records.source(source)?.table('Client').rows.values() ?? [])][1] ?? [];
+      const row = [...client];
+      row[fieldIndex(CLIENT, 'FirstName')] = 'Afterwards';
+      await store.commit([{ op: 'put', source, table: 'Client', row }]);
+      const [kept, rebuilt] = await Promise.all([dump(bulk), expectSameAsRebuild()]);
+      expect([...kept].filter((q) => !rebuilt.has(q))).toEqual([]);
+      expect(kept.size).toBe(rebuilt.size);
+      const iri = bulk.deidentifier.recordIri(source, CLIENT, row[0] ?? '');
+      const hashed = hashName(hasher(), 'Afterwards');
+      const answer = await bulk.query(`ASK { <${iri}> <${HEARTH}hashedFirstName> "${hashed}" }`, {
+        accept: 'application/sparql-results+json',
+      });
+      expect(JSON.parse(answer.body).boolean).toBe(true);
+    } finally {
+      await bulk.close();
+    }
+  });
+
   it('a salt changes every hash and pseudonym', async () => {
     const salted = await ResearchIndex.open(store, { salt: 'a-per-installation-secret' });
     try {
