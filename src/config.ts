@@ -79,7 +79,10 @@ function sparqlConfig(env: NodeJS.ProcessEnv): SparqlConfig {
 function storeSetting(env: NodeJS.ProcessEnv): string {
   const store = env.HEARTH_STORE ?? 'embedded';
   if (store !== 'embedded' && !/^sparql\+https?:\/\/[^\s<>"{}|\\^`]+$/.test(store))
-    throw new ConfigError(`HEARTH_STORE must be embedded or sparql+http(s)://host:port/path, got ${store}`);
+    // Never echo credentials (user info) back into a log.
+    throw new ConfigError(
+      `HEARTH_STORE must be embedded or sparql+http(s)://[user:password@]host:port/path, got ${store.replace(/\/\/[^@/]*@/, '//***@')}`,
+    );
   return store;
 }
 

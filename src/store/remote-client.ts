@@ -21,12 +21,18 @@ export interface RemoteEndpoints {
   readonly query: string;
   readonly update: string;
   readonly graphStore: string;
+  /** HTTP Basic credentials from the URL's user info (`sparql+https://user:password@host/…`). */
+  readonly authorization?: string;
 }
 
-/** `sparql+http(s)://…` → the three endpoint URLs. */
+/** `sparql+http(s)://[user:password@]…` → the three endpoint URLs and the credentials. */
 export function endpointsFrom(setting: string): RemoteEndpoints {
-  if (!/^sparql\+https?:\/\//.test(setting)) throw new Error(`not a sparql+http(s):// store: ${setting}`);
+  if (!/^sparql\+https?:\/\//.test(setting)) throw new Error('not a sparql+http(s):// store');
   const url = new URL(setting.slice('sparql+'.length));
+  const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const authorization = url.username ? `Basic ${Buffer.from(user, 'utf8').toString('base64')}` : undefined;
+  url.username = '';
+  url.password = '';
   const resolve = (path: string | null, fallback: string) => new URL(path ?? fallback, url).href;
   const update = url.searchParams.get('update');
   const gsp = url.searchParams.get('gsp');
@@ -36,6 +42,7 @@ export function endpointsFrom(setting: string): RemoteEndpoints {
     query,
     update: resolve(update, query),
     graphStore: resolve(gsp, new URL('sparql-graph-crud', query).href),
+    ...(authorization ? { authorization } : {}),
   };
 }
 
@@ -53,7 +60,9 @@ export class RemoteClient {
   private async send(url: string, init: RequestInit, timeoutMs = this.timeoutMs): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      const headers = new Headers(init.headers);
+      if (this.endpoints.authorization) headers.set('Authorization', this.endpoints.authorization);
+      response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') throw new QueryTimeoutError(timeoutMs);
       throw new RemoteStoreError(
@@ -64,6 +73,10 @@ export class RemoteClient {
     const text = (await response.text()).slice(0, 400);
     if (response.status === 400)
       throw new SparqlError(`the SPARQL server refused the request: ${text}`, 'syntax');
+    if (response.status === 401 || response.status === 403)
+      throw new RemoteStoreError(
+        `the SPARQL server refused Hearth's credentials (${response.status}); check the user info in HEARTH_STORE`,
+      );
     throw new RemoteStoreError(`the SPARQL server answered ${response.status}: ${text}`);
   }
 

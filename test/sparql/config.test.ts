@@ -71,6 +71,21 @@ describe('endpoints of HEARTH_STORE', () => {
       graphStore: 'https://g:7200/repositories/r/rdf-graphs/service',
     });
   });
+  it('credentials in the user info become a Basic header and leave the URLs', () => {
+    const endpoints = endpointsFrom(
+      'sparql+https://hearth:s%40cret@h:3030/hearth/query?update=/hearth/update',
+    );
+    expect(endpoints.query).toBe('https://h:3030/hearth/query');
+    expect(endpoints.update).toBe('https://h:3030/hearth/update');
+    expect(endpoints.authorization).toBe(`Basic ${Buffer.from('hearth:s@cret').toString('base64')}`);
+    expect(JSON.stringify(endpoints)).not.toContain('s%40cret');
+  });
+  it('a refused HEARTH_STORE is not echoed with its password', () => {
+    expect(() => loadConfig({ HEARTH_STORE: 'sparql+http://u:topsecret@h/sp arql' })).toThrow(/\/\/\*\*\*@h/);
+    expect(() => loadConfig({ HEARTH_STORE: 'sparql+http://u:topsecret@h/sp arql' })).not.toThrow(
+      /topsecret/,
+    );
+  });
   it('refuses anything but sparql+http(s)', () => {
     expect(() => endpointsFrom('http://h/sparql')).toThrow(/sparql\+http/);
   });

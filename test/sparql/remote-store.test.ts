@@ -5,6 +5,8 @@
  * Hearth processes (here: several stores) share the server, see each other's writes and never
  * lose one when they commit at the same time.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import { importHmisCsv } from '../../src/ingest/import.ts';
@@ -208,6 +210,59 @@ describe('the SPARQL endpoint over the remote backend', () => {
         query(app, '/sparql/research', q.query),
       ]);
       expect(await solutions(b), q.name).toEqual(await solutions(a));
+    }
+  });
+});
+
+describe('a server behind HTTP Basic authentication (Fuseki and GraphDB are usually set up so)', () => {
+  /** A reverse proxy that demands Basic credentials and forwards to Virtuoso, like nginx would. */
+  async function basicAuthProxy(expected: string): Promise<{ port: number; close(): Promise<void> }> {
+    const target = new URL(virtuoso.sparql);
+    const server = http.createServer((request, response) => {
+      if (request.headers.authorization !== `Basic ${Buffer.from(expected).toString('base64')}`) {
+        response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="sparql"' }).end();
+        return;
+      }
+      const forward = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: request.url,
+          method: request.method,
+          headers: request.headers,
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      request.pipe(forward);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (server.address() as AddressInfo).port,
+      close: () => new Promise((done) => server.close(() => done())),
+    };
+  }
+  it('sends the user info of HEARTH_STORE as Basic credentials; wrong ones are a clear error', async () => {
+    const proxy = await basicAuthProxy('hearth:s3cret');
+    try {
+      const behind = await SparqlHttpStore.open({
+        store: `sparql+http://hearth:s3cret@127.0.0.1:${proxy.port}/sparql`,
+        baseIri: BASE,
+        pollMs: 0,
+      });
+      await remote.sync();
+      expect(rowsOf(behind.records)).toEqual(rowsOf(remote.records));
+      await behind.close();
+      await expect(
+        SparqlHttpStore.open({
+          store: `sparql+http://hearth:wrong@127.0.0.1:${proxy.port}/sparql`,
+          baseIri: BASE,
+        }),
+      ).rejects.toThrow(/refused Hearth's credentials \(401\)/);
+    } finally {
+      await proxy.close();
     }
   });
 });
