@@ -14,8 +14,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => closeServer(server));
 
-const upload = (body: Uint8Array, type = 'application/xml') =>
-  call(server.app, 'POST', '/imports', {
+const upload = (body: Uint8Array, type = 'application/xml', query = '') =>
+  call(server.app, 'POST', `/imports${query}`, {
     rawBody: new Blob([new Uint8Array(body)]),
     headers: { 'Content-Type': type },
   });
@@ -40,6 +40,18 @@ describe('POST /imports with HMIS XML', () => {
     const client = await call(server.app, 'GET', `/client/A1a1?source=${source}`);
     expect(client.status).toBe(200);
     expect(fs.readdirSync(`${server.dir}/uploads`)).toEqual([]);
+  }, 60_000);
+
+  it('runs primary validation only on ?validation=primary', async () => {
+    // Valid but for HUD's assertion that TCellCountAvailable belongs to HIV/AIDS (type 8).
+    const disability = `<hmis:Disabilities hmis:dataCollectionStage="1" hmis:informationDate="2016-04-12" hmis:dateCreated="2016-04-12T10:00:00" hmis:dateUpdated="2016-04-12T10:00:00" hmis:userID="u1"><hmis:DisabilitiesID>d1</hmis:DisabilitiesID><hmis:EnrollmentID>w5641</hmis:EnrollmentID><hmis:DisabilityType>5</hmis:DisabilityType><hmis:DisabilityResponse xsi:type="hmis:disabilityResponsePhysicalDisability">0</hmis:DisabilityResponse><hmis:TCellCountAvailable>1</hmis:TCellCountAvailable></hmis:Disabilities></hmis:Export>`;
+    const body = new TextEncoder().encode(MINIMAL.toString('utf8').replace('</hmis:Export>', disability));
+    const full = await finished(await upload(body));
+    expect(full.status).toBe('failed');
+    expect(JSON.stringify(full.report)).toContain('xsd:assert');
+    const primary = await finished(await upload(body, 'application/xml', '?validation=primary'));
+    expect(primary.status).toBe('succeeded');
+    expect((await upload(body, 'application/xml', '?validation=lax')).status).toBe(400);
   }, 60_000);
 
   it('fails an XXE upload with the reason, applies nothing, and still refuses other types (415)', async () => {

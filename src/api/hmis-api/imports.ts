@@ -45,7 +45,12 @@ const jobsOf = (services: ApiServices) => {
 
 const view = (job: Job) => ({ ...job });
 
-async function run(job: Job, file: string, services: ApiServices): Promise<void> {
+async function run(
+  job: Job,
+  file: string,
+  services: ApiServices,
+  validation: 'full' | 'primary',
+): Promise<void> {
   try {
     const options = {
       onProgress: (name: string, rows: number) => {
@@ -53,7 +58,7 @@ async function run(job: Job, file: string, services: ApiServices): Promise<void>
       },
     };
     job.report = file.endsWith('.xml')
-      ? await importHmisXml(services.store.log, file, options)
+      ? await importHmisXml(services.store.log, file, { ...options, validation })
       : await importHmisCsv(services.store.log, file, options);
     job.status = job.report.applied ? 'succeeded' : 'failed';
     if (!job.report.applied) job.error = 'the export has errors: nothing was applied (see report.errors)';
@@ -89,7 +94,7 @@ export async function startImport(request: RouteRequest, services: ApiServices):
     progress: { file: '', rows: 0 },
   };
   jobs.set(id, job);
-  void run(job, file, services);
+  void run(job, file, services, request.params.validation === 'primary' ? 'primary' : 'full');
   const location = `${new URL(request.raw.url).pathname}/${id}`;
   return Response.json(view(job), { status: 202, headers: { Location: location } });
 }
@@ -108,7 +113,16 @@ export const IMPORT_ROUTES: readonly RouteSpec[] = [
     summary: 'Import an HMIS CSV export (FY2026 zip) or HMIS XML document (FY2022, v6.1.2) in the background',
     action: 'import',
     roles: rolesFor('import'),
-    params: [],
+    params: [
+      {
+        name: 'validation',
+        in: 'query',
+        type: 'string',
+        pattern: '^(full|primary)$',
+        maxLength: 7,
+        description: "HMIS XML only: `full` (default) or `primary` (without HUD's xs:assert rules)",
+      },
+    ],
     body: {
       description: 'The zip of the 24 FY2026 CSV files, or one HUD HMIS XML document',
       mediaTypes: ['application/zip', 'application/x-zip-compressed', ...XML_TYPES],
