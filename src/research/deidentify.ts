@@ -13,7 +13,8 @@
  * - Left out: names, SSN, DOB, all other strings (free text: OtherDestination, LocationDetails, …),
  *   record metadata (DateCreated, DateUpdated, UserID, ExportID, DateDeleted), deleted records and
  *   everything under them.
- * - Added: HUD's hashed names and SSN (Client), birth year (Client), age band at entry (Enrollment).
+ * - Added: HUD's hashed names and SSN (Client), birth year (Client, not for people 90 or older), age
+ *   band at entry (Enrollment).
  */
 import { type FieldSpec, fieldIndex, TABLES, type TableSpec, table } from '../model/index.ts';
 import { HEARTH } from '../model/namespaces.ts';
@@ -45,6 +46,9 @@ const CODE_STRINGS = new Set(['CoCCode', 'EnrollmentCoC', 'Geocode', 'State', 'V
 const PSEUDONYM_STRINGS = new Set(['HouseholdID']);
 /** Client columns that identify the person; hashed or reduced below, never copied. */
 const IDENTIFYING = new Set(['FirstName', 'MiddleName', 'LastName', 'NameSuffix', 'SSN', 'DOB']);
+
+/** Birth years are left out from this age on (in years since birth, this calendar year). */
+const OLDEST_BIRTH_YEAR_AGE = 90;
 
 /** LSA's age groups, by the lower bound of each. */
 const AGE_BANDS: readonly [number, string][] = [
@@ -203,6 +207,8 @@ export class Deidentifier {
     const ssn = hashSsn(this.hasher, row[col.ssn] ?? '');
     if (ssn) literal(RESEARCH_TERMS.hashedSSN, ssn);
     const year = /^(\d{4})-/.exec(row[col.dob] ?? '')?.[1];
-    if (year) literal(RESEARCH_TERMS.birthYear, String(Number(year)), XSD_INTEGER);
+    // Like HIPAA's Safe Harbor, no birth year for people 90 or older (their age band says 65+).
+    if (year && new Date().getUTCFullYear() - Number(year) < OLDEST_BIRTH_YEAR_AGE)
+      literal(RESEARCH_TERMS.birthYear, String(Number(year)), XSD_INTEGER);
   }
 }

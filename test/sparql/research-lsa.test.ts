@@ -161,8 +161,22 @@ describe("HUD's hashing rules (SHA-1 RHY), checked against an independent comput
       expect(props.get(`${HEARTH}hashedFirstName`)).toBe(sha1(soundex(c.FirstName ?? '')));
       expect(props.get(`${HEARTH}hashedLastName`)).toBe(sha1(soundex(c.LastName ?? '')));
       expect(props.get(`${HEARTH}hashedSSN`)).toBe(`${(c.SSN ?? '').slice(-4)}${sha1(c.SSN ?? '')}`);
-      expect(props.get(`${HEARTH}birthYear`)).toBe(String(Number((c.DOB ?? '').slice(0, 4))));
+      const year = Number((c.DOB ?? '').slice(0, 4));
+      // No birth year for people 90 or older (HIPAA Safe Harbor's rule for ages).
+      const expected = new Date().getUTCFullYear() - year >= 90 ? undefined : String(year);
+      expect(props.get(`${HEARTH}birthYear`)).toBe(expected);
     }
+  });
+  it('people 90 or older have no birth year, only the 65+ band', async () => {
+    const old = rows(csv, 'Client').filter(
+      (c) => c.DOB && new Date().getUTCFullYear() - Number(c.DOB.slice(0, 4)) >= 90,
+    );
+    expect(old.length).toBeGreaterThan(0);
+    for (const c of old.slice(0, 10)) expect((await clientOf(c)).has(`${HEARTH}birthYear`)).toBe(false);
+    const young = rows(csv, 'Client').filter(
+      (c) => c.DOB && new Date().getUTCFullYear() - Number(c.DOB.slice(0, 4)) < 90,
+    );
+    expect((await clientOf(young[0] as CsvRow)).has(`${HEARTH}birthYear`)).toBe(true);
   });
   it('SOUNDEX per the census rules', () => {
     for (const [name, code] of [
