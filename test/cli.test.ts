@@ -5,6 +5,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from './helpers/exports.ts';
 
+/** Each `hearth` child process starts tsx (about a second on a busy 2-core machine). */
+const SPAWNS = 60_000;
+
 const BIN = new URL('../bin/hearth.mjs', import.meta.url).pathname;
 const DEMO = new URL('../demo/fy2026', import.meta.url).pathname;
 const servers: ChildProcess[] = [];
@@ -24,7 +27,7 @@ function hearth(args: string[], dataDir: string) {
 }
 
 describe('hearth CLI', () => {
-  it('imports, validates and exports with HEARTH_DATA_DIR', () => {
+  it('imports, validates and exports with HEARTH_DATA_DIR', { timeout: SPAWNS }, () => {
     const data = tempDir();
     const imported = hearth(['import', DEMO], data);
     expect(imported.stderr).toBe('');
@@ -46,7 +49,7 @@ describe('hearth CLI', () => {
     expect(validated.stdout).toMatch(/NOTHING APPLIED/); // validate never commits
   });
 
-  it('writes a JSON report and exits 1 when rows are invalid', () => {
+  it('writes a JSON report and exits 1 when rows are invalid', { timeout: SPAWNS }, () => {
     const exportDir = tempDir();
     fs.cpSync(DEMO, exportDir, { recursive: true });
     const clients = path.join(exportDir, 'Client.csv');
@@ -70,7 +73,7 @@ describe('hearth CLI', () => {
     expect(result.stdout).not.toContain('<script>');
   });
 
-  it('explains usage, unknown commands, bad paths and bad options', () => {
+  it('explains usage, unknown commands, bad paths and bad options', { timeout: SPAWNS }, () => {
     const data = tempDir();
     expect(hearth([], data).code).toBe(2);
     expect(hearth(['frobnicate'], data).stderr).toMatch(/unknown command: frobnicate/);
@@ -81,7 +84,9 @@ describe('hearth CLI', () => {
     expect(missing.stderr).toMatch(/does not exist/);
     const noData = hearth(['export', '--out', path.join(data, 'x')], tempDir());
     expect(noData.stderr).toMatch(/holds no data/);
-    expect(hearth(['export', '--format', 'pdf', '--out', 'x'], data).stderr).toMatch(/--format pdf is not supported/);
+    expect(hearth(['export', '--format', 'pdf', '--out', 'x'], data).stderr).toMatch(
+      /--format pdf is not supported/,
+    );
   });
 
   it('serves on PORT, loads the demo data into an empty store, and refuses a second writer', async () => {
@@ -120,25 +125,30 @@ describe('hearth CLI', () => {
 });
 
 describe('hearth query', () => {
-  it('runs SPARQL over the stored records, from the command line or a file', () => {
-    const data = tempDir();
-    expect(hearth(['import', DEMO], data).code).toBe(0);
-    const select = hearth(
-      ['query', 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?c a <urn:hud:hmis:owl#Client> } }'],
-      data,
-    );
-    expect(select.stderr).toBe('');
-    expect(JSON.parse(select.stdout).results.bindings[0].n.value).toBe('80');
-    const file = path.join(tempDir(), 'ask.rq');
-    fs.writeFileSync(file, 'ASK { GRAPH ?g { ?p a <urn:hud:hmis:owl#Project> } }');
-    expect(JSON.parse(hearth(['query', `@${file}`], data).stdout).boolean).toBe(true);
-    const csv = hearth(
-      ['query', 'SELECT ?p WHERE { GRAPH ?g { ?p a <urn:hud:hmis:owl#Project> } }', '--accept', 'text/csv'],
-      data,
-    );
-    expect(csv.stdout.split('\r\n')[0]).toBe('p'); // SPARQL CSV results use CRLF
-    const broken = hearth(['query', 'SELECT nonsense'], data);
-    expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(/hearth: /);
-  }, 120_000);
+  it(
+    'runs SPARQL over the stored records, from the command line or a file',
+    { timeout: SPAWNS },
+    () => {
+      const data = tempDir();
+      expect(hearth(['import', DEMO], data).code).toBe(0);
+      const select = hearth(
+        ['query', 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?c a <urn:hud:hmis:owl#Client> } }'],
+        data,
+      );
+      expect(select.stderr).toBe('');
+      expect(JSON.parse(select.stdout).results.bindings[0].n.value).toBe('80');
+      const file = path.join(tempDir(), 'ask.rq');
+      fs.writeFileSync(file, 'ASK { GRAPH ?g { ?p a <urn:hud:hmis:owl#Project> } }');
+      expect(JSON.parse(hearth(['query', `@${file}`], data).stdout).boolean).toBe(true);
+      const csv = hearth(
+        ['query', 'SELECT ?p WHERE { GRAPH ?g { ?p a <urn:hud:hmis:owl#Project> } }', '--accept', 'text/csv'],
+        data,
+      );
+      expect(csv.stdout.split('\r\n')[0]).toBe('p'); // SPARQL CSV results use CRLF
+      const broken = hearth(['query', 'SELECT nonsense'], data);
+      expect(broken.code).toBe(2);
+      expect(broken.stderr).toMatch(/hearth: /);
+    },
+    120_000,
+  );
 });
