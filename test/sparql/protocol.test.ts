@@ -356,6 +356,24 @@ INSERT DATA { GRAPH <${first?.g?.value}> { <${first?.p?.value}> hmis:ProjectType
   });
 });
 
+describe('the SPARQL 1.1 service description', () => {
+  it('GET /sparql without a query, asking for Turtle or N-Triples, describes the endpoint', async () => {
+    const SD = 'http://www.w3.org/ns/sparql-service-description#';
+    for (const accept of ['text/turtle', 'application/n-triples']) {
+      const response = await server.app.request('http://hearth.test/sparql', { headers: { Accept: accept } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain(accept);
+      const quads = new N3Parser({ format: accept }).parse(await response.text());
+      const endpoints = quads.filter((q) => q.predicate.value === `${SD}endpoint`).map((q) => q.object.value);
+      expect(endpoints).toEqual(['http://hearth.test/sparql', 'http://hearth.test/sparql/update']);
+      expect(quads.filter((q) => q.predicate.value === `${SD}resultFormat`)).toHaveLength(7);
+    }
+    // With a query, Turtle is a CONSTRUCT format again, not a description.
+    const asked = await query(server.app, '/sparql', CONSTRUCT, { accept: 'text/turtle', via: 'get' });
+    expect((await asked.text()).includes('sparql-service-description')).toBe(false);
+  });
+});
+
 describe('the browser query page', () => {
   it('GET /sparql with Accept: text/html gives the page under a strict CSP, without authentication', async () => {
     const response = await server.app.request('/sparql', { headers: { Accept: 'text/html,*/*;q=0.8' } });

@@ -4,7 +4,8 @@
  *   GET|POST /sparql            query; admins: the records, researchers: the research graph
  *   GET|POST /sparql/research   query the research graph (admins and researchers)
  *   POST     /sparql/update     SPARQL UPDATE, admins only, applied through the model
- *   GET      /sparql            with Accept: text/html and no query: the query page (page.ts)
+ *   GET      /sparql            with Accept: text/html and no query: the query page (page.ts);
+ *                               with Accept: text/turtle and no query: the service description
  *
  * Each request: authenticate (401), read the protocol request (400/413/415), plan it under the
  * policy (403, access.ts), run it within the time limit (503), hold the result to the size limits
@@ -37,6 +38,7 @@ import { federatedQuery } from './federation.ts';
 import { checkResultSize } from './limits.ts';
 import { mountAssets, pageResponse } from './page.ts';
 import { readQueryRequest, readUpdateRequest } from './protocol.ts';
+import { serviceDescription, wantsDescription } from './service-description.ts';
 
 export interface SparqlServices {
   readonly api: ApiServices;
@@ -56,7 +58,12 @@ export function sparqlApp(services: SparqlServices): Hono {
     ['/', 'records'],
     ['/research', 'research'],
   ] as const) {
-    app.get(path, (c) => (wantsPage(c) ? pageResponse() : serve(c, services, endpoint)));
+    app.get(path, (c) => {
+      if (wantsPage(c)) return pageResponse();
+      const description = describing(c);
+      if (description) return serviceDescription(new URL(c.req.url).href.split('?')[0] ?? '', description);
+      return serve(c, services, endpoint);
+    });
     app.post(path, (c) => serve(c, services, endpoint));
   }
   app.post('/update', (c) => serve(c, services, 'update'));
@@ -70,6 +77,10 @@ function methodNotAllowed(c: Context, allowed: string): Response {
   const error = new ApiError(405, 'method_not_allowed', `use ${allowed} here`);
   return c.json(errorBody(error), 405, { Allow: allowed });
 }
+
+/** A client asking for the service description: no query, and an RDF format accepted. */
+const describing = (c: Context): string | undefined =>
+  new URL(c.req.url).searchParams.size > 0 ? undefined : wantsDescription(c.req.header('accept'));
 
 /** A browser asking for the page: no query, and HTML preferred over SPARQL results. */
 function wantsPage(c: Context): boolean {
