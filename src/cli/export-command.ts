@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { exportHmisCsv } from '../export/csv-export.ts';
 import { RecordStore } from '../store/record-store.ts';
+import { openSparqlServerStore } from '../store/remote-open.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 export const exportUsage =
@@ -26,10 +27,14 @@ export async function exportCommand(args: string[], config: Config): Promise<num
   if (values.format === 'xml') return exportXml(values, values.out, config);
   if (values.format !== 'csv')
     throw new UsageError(`--format ${values.format} is not supported; use csv or xml`);
-  // Read-only: exporting next to a running server is safe and takes no lock.
-  const store = await RecordStore.open({ dir: config.dataDir, readOnly: true });
+  // Read-only: exporting next to a running server is safe and takes no lock. With
+  // HEARTH_STORE=sparql+http://… the rows come from the SPARQL server (README, "SPARQL").
+  const store =
+    (await openSparqlServerStore(config)) ??
+    (await RecordStore.open({ dir: config.dataDir, readOnly: true }));
   try {
-    const result = await exportHmisCsv(store.state, { ...values, out: values.out });
+    const state = 'state' in store ? store.state : store.records;
+    const result = await exportHmisCsv(state, { ...values, out: values.out });
     const total = Object.values(result.rows).reduce((a, b) => a + b, 0);
     console.log(`exported ${total} rows of source ${result.source} to ${values.out}`);
     return ExitCode.Ok;

@@ -114,7 +114,7 @@ WHERE { GRAPH <${graph}> { OPTIONAL { <${client}> hmis:YearEnteredService ?y } }
     }
     expect(String(year).replace(/"/g, '')).toBe('1977');
   });
-  it('hearth import and hearth query work on the server too; the running processes catch up', async () => {
+  it('hearth import, query and export work on the server too; the running processes catch up', async () => {
     const env = {
       ...process.env,
       HEARTH_STORE: virtuoso.store,
@@ -142,6 +142,13 @@ WHERE { GRAPH <${graph}> { OPTIONAL { <${client}> hmis:YearEnteredService ?y } }
     expect(counted.status, counted.stderr).toBe(0);
     const clients = (readCsvFolder(DEMO_DIR).get('Client') ?? []).length;
     expect(counted.stdout.trim().split(/\r?\n/)).toEqual(['n', String(clients)]);
+    const out = path.join(tempDir(), 'export');
+    const exported = spawnSync(process.execPath, [BIN, 'export', '--out', out], { env, encoding: 'utf8' });
+    expect(exported.status, exported.stderr).toBe(0);
+    const csv = readCsvFolder(out);
+    expect((csv.get('Client') ?? []).map((c) => c.PersonalID).sort()).toEqual(
+      (readCsvFolder(DEMO_DIR).get('Client') ?? []).map((c) => c.PersonalID).sort(),
+    );
     const deadline = Date.now() + 10_000;
     let transaction = before.transaction;
     while (transaction === before.transaction && Date.now() < deadline) {
