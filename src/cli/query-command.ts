@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
+import { regenerateSparql, SparqlSyntaxError } from '../query/regenerate.ts';
 import { EmbeddedStore } from '../store/embedded-store.ts';
 import { openSparqlServerStore } from '../store/remote-open.ts';
 import { ExitCode, UsageError } from './usage.ts';
@@ -20,7 +21,14 @@ export async function queryCommand(args: string[], config: Config): Promise<numb
   });
   const [text, ...extra] = positionals;
   if (!text || extra.length > 0) throw new UsageError(queryUsage);
-  const sparql = text.startsWith('@') ? fs.readFileSync(text.slice(1), 'utf8') : text;
+  const written = text.startsWith('@') ? fs.readFileSync(text.slice(1), 'utf8') : text;
+  let sparql: string;
+  try {
+    sparql = regenerateSparql(written, config.baseIri);
+  } catch (error) {
+    if (error instanceof SparqlSyntaxError) throw new UsageError(error.message);
+    throw error;
+  }
   const timeoutMs = values['timeout-ms'] === undefined ? 60_000 : Number(values['timeout-ms']);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
     throw new UsageError('--timeout-ms must be a positive integer');
