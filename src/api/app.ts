@@ -6,7 +6,7 @@ import type { TokenDirectory } from '../security/authenticate.ts';
 import { ConsentBook } from '../security/consent.ts';
 import { adminTokenProblem } from '../security/tokens.ts';
 import { UserDirectory } from '../security/users.ts';
-import type { EmbeddedStore } from '../store/embedded-store.ts';
+import type { HearthStore } from '../store/store.ts';
 import { handleError } from './errors.ts';
 import { fhirApp } from './fhir/fhir-app.ts';
 import { RECORD_ROUTE } from './hmis-api/records.ts';
@@ -19,7 +19,7 @@ import { mountRoutes } from './router.ts';
 import { type ResearchIndex, sparqlApp, sparqlServices } from './sparql/index.ts';
 
 export interface AppContext {
-  readonly store: EmbeddedStore;
+  readonly store: HearthStore;
   readonly config: Config;
   /** Default: HEARTH_ADMIN_TOKEN from the environment (unset: no admin token is accepted). */
   readonly adminToken?: string;

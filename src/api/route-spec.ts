@@ -9,11 +9,11 @@ import type { TokenDirectory } from '../security/authenticate.ts';
 import type { ConsentBook } from '../security/consent.ts';
 import type { Action } from '../security/policy.ts';
 import type { Principal, Role } from '../security/principal.ts';
-import type { EmbeddedStore } from '../store/embedded-store.ts';
+import type { HearthStore } from '../store/store.ts';
 
 /** What handlers work with; the server builds it once (see api/app.ts). */
 export interface ApiServices {
-  readonly store: EmbeddedStore;
+  readonly store: HearthStore;
   readonly config: Config;
   /** Bearer tokens of users (users.json); the admin token is checked before it. */
   readonly users: TokenDirectory;

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import { importHmisCsv } from '../ingest/import.ts';
 import { formatReport } from '../ingest/report.ts';
 import { RecordStore } from '../store/record-store.ts';
-import { importLog, openSparqlServerStore } from '../store/remote-open.ts';
+import { openSparqlServerStore } from '../store/remote-open.ts';
 import { isXmlFile } from '../xml/detect.ts';
 import { progressReporter } from './progress.ts';
 import { ExitCode, UsageError } from './usage.ts';
@@ -32,10 +32,10 @@ export async function importCommand(args: string[], config: Config, dryRun = fal
   const [location, ...extra] = positionals;
   if (!location || extra.length > 0) throw new UsageError(dryRun ? validateUsage : importUsage);
   // HEARTH_STORE=sparql+http://…: the records live in a SPARQL server (README, "SPARQL").
-  const server = await openSparqlServerStore(config);
-  const store = server
-    ? importLog(server)
-    : await RecordStore.open({ dir: config.dataDir, readOnly: dryRun, maxQuads: config.maxQuads });
+  const opened =
+    (await openSparqlServerStore(config)) ??
+    (await RecordStore.open({ dir: config.dataDir, readOnly: dryRun, maxQuads: config.maxQuads }));
+  const store = opened instanceof RecordStore ? opened : opened.log;
   const progress = values.quiet ? { update() {}, done() {} } : progressReporter();
   try {
     const options = {
@@ -58,6 +58,6 @@ export async function importCommand(args: string[], config: Config, dryRun = fal
     return report.errors.length > 0 ? ExitCode.InvalidData : ExitCode.Ok;
   } finally {
     progress.done();
-    await (server ?? store).close();
+    await opened.close();
   }
 }

@@ -6,8 +6,8 @@ import { importHmisCsv } from '../ingest/import.ts';
 import { formatReport } from '../ingest/report.ts';
 import { ResearchIndex } from '../research/research-index.ts';
 import { EmbeddedStore } from '../store/embedded-store.ts';
-import type { RecordStore } from '../store/record-store.ts';
 import { SparqlHttpStore } from '../store/sparql-http-store.ts';
+import type { HearthStore } from '../store/store.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 export const serveUsage = 'hearth serve   (PORT, HEARTH_DATA_DIR, HEARTH_BASE_IRI from the environment)';
@@ -31,7 +31,15 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
   });
   const server = serve({ fetch: createApp({ store, config, research }).fetch, port: config.port }, (info) => {
     console.log(`hearth listening on :${info.port} (data in ${config.dataDir})`);
+    if (!process.env.HEARTH_ADMIN_TOKEN)
+      console.log(
+        "no HEARTH_ADMIN_TOKEN: only users' tokens are accepted (npx hearth users add NAME --role admin); " +
+          '/docs, /openapi.json and /fhir/metadata need none',
+      );
   });
+  // Longer than clients' and proxies' idle timeouts: with Node's 5 s default, a client reusing an
+  // idle connection could meet a socket the server had just closed (ECONNRESET).
+  if ('keepAliveTimeout' in server) server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());
     process.once('SIGINT', stop);
@@ -42,17 +50,12 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
   return ExitCode.Ok;
 }
 
-/**
- * The backend HEARTH_STORE names: the embedded store in HEARTH_DATA_DIR, or a SPARQL 1.1 server
- * (README, "SPARQL"). The server backend has every member the surfaces use (records, log, commit,
- * commitValidated, query, update, match, baseIri); the surfaces are typed with the embedded store,
- * hence the cast (they should take an interface; see sparql-http-store.ts).
- */
-async function openStore(config: Config): Promise<EmbeddedStore> {
+/** The backend HEARTH_STORE names: the embedded store in HEARTH_DATA_DIR, or a SPARQL 1.1 server (README, "SPARQL"). */
+async function openStore(config: Config): Promise<HearthStore> {
   if (!config.store?.startsWith('sparql+')) {
     return EmbeddedStore.open({ dir: config.dataDir, maxQuads: config.maxQuads, baseIri: config.baseIri });
   }
   const store = await SparqlHttpStore.open({ store: config.store, baseIri: config.baseIri });
   console.log(`store: SPARQL server ${new URL(config.store.slice('sparql+'.length)).host}`);
-  return store as unknown as EmbeddedStore & { log: RecordStore };
+  return store;
 }

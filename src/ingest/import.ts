@@ -11,7 +11,7 @@ import { fieldIndex, PII_COLUMNS, TABLES, type TableSpec, table } from '../model
 import { SOURCE_ID_PATTERN, sourceIdFrom } from '../rdf/iris.ts';
 import type { Operation } from '../store/operations.ts';
 import type { Row } from '../store/record-state.ts';
-import type { RecordStore } from '../store/record-store.ts';
+import type { RecordLog } from '../store/store.ts';
 import { validateRow } from '../validate/row.ts';
 import { severityOf } from '../validate/severity.ts';
 import { readTable, StructuralError, type TableRow } from './csv-table.ts';
@@ -63,7 +63,7 @@ export interface TableSource {
 }
 
 export async function importHmisCsv(
-  store: RecordStore,
+  store: RecordLog,
   location: string,
   options: ImportOptions = {},
 ): Promise<ImportReport> {
@@ -91,7 +91,7 @@ function csvTables(input: ImportSource): TableSource {
 
 /** Validates every table's rows, checks links, and applies all of it as one transaction (or nothing). */
 export async function importTables(
-  store: RecordStore,
+  store: RecordLog,
   source: TableSource,
   options: ImportOptions = {},
   started = performance.now(),
@@ -226,7 +226,7 @@ function describeExport(rows: Map<string, Accepted>, sourceOption: string | unde
  * parent was rejected is rejected too.
  */
 function checkReferences(
-  store: RecordStore,
+  store: RecordLog,
   info: ExportInfo,
   { incoming, rejected, errors }: ReadState,
   files: FileSummary[],
@@ -277,7 +277,7 @@ function checkReferences(
 }
 
 function planOperations(
-  store: RecordStore,
+  store: RecordLog,
   info: ExportInfo,
   incoming: Incoming,
   files: FileSummary[],

@@ -24,7 +24,7 @@ import { matchQuery, parseMatchResults } from './match.ts';
 import type { Operation } from './operations.ts';
 import type { RecordState } from './record-state.ts';
 import { type CommitEvent, RecordStore, type RecordStoreOptions } from './record-store.ts';
-import type { QuadPattern, Store } from './store.ts';
+import type { HearthStore, QuadPattern } from './store.ts';
 import { planUpdate } from './update.ts';
 
 export interface EmbeddedStoreOptions extends RecordStoreOptions {
@@ -34,7 +34,7 @@ export interface EmbeddedStoreOptions extends RecordStoreOptions {
 
 type IndexChange = { readonly replace: ReplaceRequest } | { readonly dropGraph: string };
 
-export class EmbeddedStore implements Store {
+export class EmbeddedStore implements HearthStore {
   /** Settles when the SPARQL index holds every record (after open, and after each rebuild). */
   indexReady: Promise<void> = Promise.resolve();
   private indexSync: Promise<void> = Promise.resolve();

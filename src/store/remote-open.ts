@@ -1,10 +1,8 @@
 /**
  * Opening the SPARQL server backend for the command line (`hearth import`, `validate`, `query`)
- * when HEARTH_STORE names one; undefined for the embedded store. The importer is written against
- * the embedded record log; the server backend's `log` has the members it uses (state, commit).
+ * when HEARTH_STORE names one; undefined for the embedded store.
  */
 import type { Config } from '../config.ts';
-import type { RecordStore } from './record-store.ts';
 import type { SparqlHttpStore } from './sparql-http-store.ts';
 
 export const usesSparqlServer = (config: Config): boolean => !!config.store?.startsWith('sparql+');
@@ -21,6 +19,3 @@ export async function openSparqlServerStore(config: Config): Promise<SparqlHttpS
     timeoutMs: 900_000,
   });
 }
-
-/** The server store's commit log, typed as the importer expects it. */
-export const importLog = (store: SparqlHttpStore): RecordStore => store.log as unknown as RecordStore;

@@ -45,7 +45,7 @@ import {
 } from './remote-journal.ts';
 import { planCommit } from './remote-plan.ts';
 import { serializeGraph, serializeResults } from './remote-results.ts';
-import type { QuadPattern, Store } from './store.ts';
+import type { HearthStore, QuadPattern, RecordLog } from './store.ts';
 import { planUpdate } from './update.ts';
 
 export interface SparqlHttpStoreOptions {
@@ -68,15 +68,10 @@ const _nt = (q: PlainQuad): string => {
 const _rowTriple = (subject: string, row: Row) =>
   `<${subject}> <${ROW}> ${JSON.stringify(JSON.stringify(row))} .\n`;
 
-export class SparqlHttpStore implements Store {
+export class SparqlHttpStore implements HearthStore {
   readonly records = new RecordState();
-  /** For surfaces written against the embedded store: the same commit log shape. */
-  readonly log: {
-    readonly state: RecordState;
-    readonly lastCommittedTxId: number;
-    commit(operations: readonly Operation[]): Promise<number>;
-    onCommit(listener: CommitListener): () => void;
-  };
+  /** The journal's commits, as importers use them (no local directory: XML side notes are not kept). */
+  readonly log: RecordLog;
   readonly indexReady: Promise<void> = Promise.resolve();
   private lastTx = 0;
   private queue: Promise<unknown> = Promise.resolve();

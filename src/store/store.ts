@@ -6,6 +6,7 @@ import type * as RDF from '@rdfjs/types';
 import type { QueryOptions, QueryResult } from '../query/sparql-engine.ts';
 import type { Operation } from './operations.ts';
 import type { RecordState } from './record-state.ts';
+import type { CommitListener } from './record-store.ts';
 
 export interface QuadPattern {
   readonly subject?: string;
@@ -29,4 +30,27 @@ export interface Store {
   /** SPARQL 1.1 UPDATE, applied to the records through the model (validated, durable). */
   update(sparql: string): Promise<{ txId: number; records: number }>;
   close(): Promise<void>;
+}
+
+/**
+ * The write side importers use: the records, one durable transaction per commit, and commit
+ * notifications (the embedded store's record log, or the SPARQL server backend's journal).
+ */
+export interface RecordLog {
+  readonly state: RecordState;
+  readonly lastCommittedTxId: number;
+  /** The local data directory, for side files such as XML notes; undefined on a SPARQL server. */
+  readonly dir?: string;
+  commit(operations: readonly Operation[]): Promise<number>;
+  onCommit(listener: CommitListener): () => void;
+}
+
+/** What the HTTP surfaces and the commands use of a backend, embedded or SPARQL server alike. */
+export interface HearthStore extends Store {
+  readonly baseIri: string;
+  readonly log: RecordLog;
+  /** Settles once the SPARQL index holds every record (at once on a SPARQL server). */
+  readonly indexReady: Promise<void>;
+  /** Commits operations the caller has validated against the model already. */
+  commitValidated(operations: readonly Operation[]): Promise<number>;
 }

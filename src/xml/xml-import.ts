@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { type ImportOptions, importTables } from '../ingest/import.ts';
 import type { ImportIssue, ImportReport } from '../ingest/report.ts';
 import { PII_COLUMNS, type TableSpec } from '../model/index.ts';
-import type { RecordStore } from '../store/record-store.ts';
+import type { RecordLog } from '../store/store.ts';
 import { DocumentReader } from './document-reader.ts';
 import { versionOfNamespace, versionView, type XmlVersion } from './mapping.ts';
 import { rowDigest, writeNotes } from './notes.ts';
@@ -107,13 +107,23 @@ const schemaIssue = (label: string, issue: SchemaIssue): ImportIssue =>
   });
 
 export async function importHmisXml(
-  store: RecordStore,
+  store: RecordLog,
   file: string,
   options: XmlImportOptions = {},
   input?: Readable | AsyncIterable<Buffer | string>,
 ): Promise<XmlImportReport> {
   const started = performance.now();
   const label = path.basename(file);
+  // Hash marks, kept elements and extensions live beside the records (xml-notes.json), so that
+  // nothing without an FY2026 column is dropped: that needs a local data directory.
+  const dir = store.dir;
+  if (!dir) {
+    throw new XmlInputError(
+      'HMIS XML import keeps what FY2026 has no column for in the data directory: use the embedded store',
+      1,
+      'Sources',
+    );
+  }
   const stream = input ?? fs.createReadStream(file);
   const { reader, validator, version } = await readHmisXml(stream, label, options);
   if (!reader) throw new Error('unreachable: the document was read without mapping');
@@ -138,7 +148,7 @@ export async function importHmisXml(
       },
       issues: () => issues,
       beforeCommit: async ({ source, directive }) =>
-        writeNotes(store.dir, source, reader.notes(rowDigest), directive === 'full'),
+        writeNotes(dir, source, reader.notes(rowDigest), directive === 'full'),
     },
     options,
     started,

@@ -15,8 +15,9 @@ import { UserDirectory } from '../../src/security/users.ts';
 import { EmbeddedStore } from '../../src/store/embedded-store.ts';
 import { RecordStore } from '../../src/store/record-store.ts';
 import { removeTempDirs, tempDir } from '../helpers/exports.ts';
+import { LSA_SAMPLE_ZIP } from '../helpers/shared.ts';
 
-export const LSA_ZIP = '/work/shared/data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip';
+export const LSA_ZIP = LSA_SAMPLE_ZIP;
 export const BASE = 'http://hearth.test/id';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijklmnop';
 

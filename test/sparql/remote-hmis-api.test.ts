@@ -9,7 +9,6 @@ import { importHmisCsv } from '../../src/ingest/import.ts';
 import { ResearchIndex } from '../../src/research/research-index.ts';
 import { AuditLog } from '../../src/security/audit.ts';
 import type { EmbeddedStore } from '../../src/store/embedded-store.ts';
-import { importLog } from '../../src/store/remote-open.ts';
 import { SparqlHttpStore } from '../../src/store/sparql-http-store.ts';
 import { tempDir } from '../helpers/exports.ts';
 import { type CsvRow, call, DEMO_DIR, readCsvFolder } from '../hmis-api/helpers.ts';
@@ -30,7 +29,7 @@ let projectB: string;
 beforeAll(async () => {
   [virtuoso, embedded] = await Promise.all([startVirtuoso(), openSparqlServer(DEMO_DIR)]);
   remote = await SparqlHttpStore.open({ store: virtuoso.store, baseIri: BASE, pollMs: 0 });
-  await importHmisCsv(importLog(remote), DEMO_DIR);
+  await importHmisCsv(remote.log, DEMO_DIR);
   research = await ResearchIndex.open(remote);
   const dir = tempDir('hearth-remote-api-');
   const config = { dataDir: dir, baseIri: BASE, port: 0, maxQuads: undefined };

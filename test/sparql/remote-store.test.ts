@@ -18,9 +18,9 @@ import { UserDirectory } from '../../src/security/users.ts';
 import type { EmbeddedStore } from '../../src/store/embedded-store.ts';
 import type { Operation } from '../../src/store/operations.ts';
 import type { RecordState } from '../../src/store/record-state.ts';
-import type { RecordStore } from '../../src/store/record-store.ts';
 import { SparqlHttpStore } from '../../src/store/sparql-http-store.ts';
 import { removeTempDirs, tempDir } from '../helpers/exports.ts';
+import { shared } from '../helpers/shared.ts';
 import { call, DEMO_DIR } from '../hmis-api/helpers.ts';
 import { plainRows } from './expected.ts';
 import { ADMIN_TOKEN, BASE, openSparqlServer, query, type SparqlServer, solutions } from './helpers.ts';
@@ -33,15 +33,13 @@ let remote: SparqlHttpStore;
 let source: string;
 
 const open = (pollMs = 0) => SparqlHttpStore.open({ store: virtuoso.store, baseIri: BASE, pollMs });
-/** The importer is written against the embedded record log; the remote log has the same shape. */
-const asRecordLog = (store: SparqlHttpStore) => store.log as unknown as RecordStore;
 const rowsOf = (state: RecordState) =>
   new Set([...state.operations()].map((operation) => JSON.stringify(operation)));
 
 beforeAll(async () => {
   [virtuoso, embedded] = await Promise.all([startVirtuoso(), openSparqlServer(DEMO_DIR)]);
   remote = await open();
-  const report = await importHmisCsv(asRecordLog(remote), DEMO_DIR);
+  const report = await importHmisCsv(remote.log, DEMO_DIR);
   expect(report.applied).toBe(true);
   source = report.source;
 }, 120_000);
@@ -71,6 +69,17 @@ describe('the same import, the same records', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('what the server backend cannot keep', () => {
+  it('refuses an HMIS XML import, before reading it, rather than drop what FY2026 has no column for', async () => {
+    const { importHmisXml } = await import('../../src/xml/xml-import.ts');
+    const before = remote.lastCommittedTxId;
+    await expect(
+      importHmisXml(remote.log, shared('reference/xml/FY2022/HUD_HMIS_Instance.xml')),
+    ).rejects.toThrow(/use the embedded store/);
+    expect(remote.lastCommittedTxId).toBe(before);
   });
 });
 
