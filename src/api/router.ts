@@ -13,6 +13,7 @@ import type { AuditOutcome } from '../security/audit.ts';
 import { authenticateRequest, challengeHeaders } from '../security/authenticate.ts';
 import { allows } from '../security/policy.ts';
 import type { Principal } from '../security/principal.ts';
+import { RemoteStoreError } from '../store/remote-client.ts';
 import { InvalidWriteError } from '../validate/operations.ts';
 import { ApiError, errorBody, type FieldError } from './errors.ts';
 import type { ApiServices, ParamSpec, RouteRequest, RouteSpec } from './route-spec.ts';
@@ -109,6 +110,8 @@ function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof BindError) return new ApiError(400, 'bad_request', 'a parameter value is not usable');
   if (error instanceof QueryTimeoutError)
     return new ApiError(503, 'unavailable', 'the query took too long; narrow it and retry');
+  if (error instanceof RemoteStoreError)
+    return new ApiError(503, 'unavailable', 'the SPARQL server behind Hearth did not answer; retry shortly');
   if (error instanceof SparqlEngineError)
     return new ApiError(503, 'unavailable', 'the query index is being rebuilt; retry shortly');
   return undefined;
