@@ -9,6 +9,7 @@
  * kept with its record (and reported at import); a FY2026 field a version cannot carry is listed
  * by `src/xml/mapping.ts` from these same tables.
  */
+import { codeList } from '../../src/model/index.ts';
 
 export type XmlVersion = 'FY2022' | 'v6.1.2';
 
@@ -243,7 +244,12 @@ export const XSI_TYPES: Readonly<Record<XmlVersion, readonly XsiTypeRule[]>> = {
       by: 'DisabilityType',
       types: {
         '5': 'indefiniteAndImpairsPhysicalDisability',
+        // FY2022 has no type of its own for developmental (6) and HIV/AIDS (8) disabilities but
+        // requires the element when DisabilityResponse is 1 (an xs:assert); HUD's example instance
+        // writes HIV/AIDS with the physical-disability type (the same 0/1/8/9/99 list).
+        '6': 'indefiniteAndImpairsPhysicalDisability',
         '7': 'indefiniteAndImpairsChronicHealthCondition',
+        '8': 'indefiniteAndImpairsPhysicalDisability',
         '9': 'indefiniteAndImpairsMentalHealthDisorder',
         '10': 'indefiniteAndImpairsSubstanceUseDisorder',
       },
@@ -383,17 +389,33 @@ const subsidies = (table: string, situation: string, subsidy: string): CombinedC
     ] as const
   ).map(([model, xml]) => ({ table, model: { [situation]: '435', [subsidy]: model }, xml: { [situation]: xml } }));
 
+/**
+ * Funders newer than a version's list go out as 46, "Local or Other Funding Source (Please
+ * Specify)", with the FY2026 name as OtherFunder (a loss: import reads 46 back).
+ */
+const otherFunder = (codes: readonly string[]): CombinedCode[] =>
+  codes.map((code) => ({
+    table: 'Funder',
+    model: { Funder: code },
+    xml: { Funder: '46', OtherFunder: codeList('2.06.1').codes.find((c) => c.code === code)?.label ?? code },
+    exportOnly: true,
+  }));
+
 export const COMBINED_CODES: Readonly<Record<XmlVersion, readonly CombinedCode[]>> = {
   FY2022: [
+    ...otherFunder(['53', '54', '55', '56']),
     { table: 'Project', model: { ProjectType: '0' }, xml: { ProjectType: '1', TrackingMethod: '0' } },
     { table: 'Project', model: { ProjectType: '1' }, xml: { ProjectType: '1', TrackingMethod: '3' } },
     ...subsidies('Enrollment', 'LivingSituation', 'RentalSubsidyType'),
     ...subsidies('Exit', 'Destination', 'DestinationSubsidyType'),
     ...subsidies('CurrentLivingSituation', 'CurrentLivingSituation', 'CLSSubsidyType'),
   ],
-  // v6.1.2 has one Race code; FY2026 a yes/no column per race. A client of several races goes
-  // out as the first of them (a loss the export cannot count: the column it reads is set).
   'v6.1.2': [
+    // v6.1.2 also has one emergency shelter type and a TrackingMethod.
+    { table: 'Project', model: { ProjectType: '0' }, xml: { ProjectType: '1', TrackingMethod: '0' } },
+    { table: 'Project', model: { ProjectType: '1' }, xml: { ProjectType: '1', TrackingMethod: '3' } },
+    // v6.1.2 has one Race code; FY2026 a yes/no column per race. A client of several races goes
+    // out as the first of them (a loss the export cannot count: the column it reads is set).
     ...(['AmIndAKNative', 'Asian', 'BlackAfAmerican', 'NativeHIPacific', 'White'] as const).map(
       (field, i): CombinedCode => ({ table: 'Client', model: { [field]: '1' }, xml: { Race: String(i + 1) } }),
     ),

@@ -83,10 +83,13 @@ export class ValueWriter {
 
   /** A required element without a value: HUD's "Data not collected" (99) where the list has it. */
   fallback(record: string, decl: ElementDecl, typeName: string, count = true): string | undefined {
-    const codes = this.simpleTypeOf(typeName)?.enumeration ?? [];
-    const code = ['99', '9', '8'].find((c) => codes.includes(c));
     if (count) this.lose(record, decl.name);
-    return code;
+    return this.notCollected(typeName);
+  }
+
+  /** 99 only: in lists without it, 8 and 9 are real codes (ProjectType 9 is PH – Housing Only). */
+  notCollected(typeName: string): string | undefined {
+    return this.simpleTypeOf(typeName)?.enumeration?.includes('99') ? '99' : undefined;
   }
 
   lose(record: string, element: string): void {

@@ -11,6 +11,7 @@ import { ATTRIBUTE_FIELDS, COMBINED_CODES, EXPORT_DEFAULTS, XSI_TYPES } from '..
 import { chooseSource, ExportError } from '../export/csv-export.ts';
 import { fieldIndex, type TableSpec, table } from '../model/index.ts';
 import type { RecordState, Row, SourceState } from '../store/record-state.ts';
+import { AssertMender, type Piece } from './assert-mender.ts';
 import { HASHED_FIELDS, hashSha1Rhy } from './hashing.ts';
 import { exportFieldOf, type RecordView, versionView, type XmlVersion } from './mapping.ts';
 import { noteFor, type RecordNote, readNotes, type SourceNotes } from './notes.ts';
@@ -33,6 +34,8 @@ export interface XmlExportResult {
   readonly records: Readonly<Record<string, number>>;
   /** `Record.Element` → values the version could not carry as stored (see value-writer.ts). */
   readonly losses: Readonly<Record<string, number>>;
+  /** Those of `losses` changed to meet the version's `xs:assert` rules (see assert-mender.ts). */
+  readonly ruleLosses: Readonly<Record<string, number>>;
   /** Export rows no record points to (an XML Export must hold at least one record). */
   readonly emptyExports: readonly string[];
   readonly bytes: number;
@@ -99,6 +102,7 @@ export async function exportHmisXml(state: RecordState, options: XmlExportOption
     source,
     records: Object.fromEntries(writer.counts),
     losses: Object.fromEntries(writer.values.losses),
+    ruleLosses: Object.fromEntries(writer.ruleLosses),
     emptyExports,
     bytes: out.bytes,
   };
@@ -131,7 +135,9 @@ function groupBySource(exports: Row[]): Row[][] {
 class RecordWriter {
   readonly counts = new Map<string, number>();
   readonly values: ValueWriter;
+  readonly ruleLosses = new Map<string, number>();
   private readonly view;
+  private readonly mender: AssertMender;
   private projectCoCs?: Map<string, string>;
 
   constructor(
@@ -142,6 +148,7 @@ class RecordWriter {
   ) {
     this.view = versionView(version);
     this.values = new ValueWriter(this.view);
+    this.mender = new AssertMender(this.view.schema);
   }
 
   /** Leaf children of Source or Export from the Export row (ExportPeriod's dates included). */
@@ -200,14 +207,31 @@ class RecordWriter {
         .map((k) => [k.name, k.value]),
     );
     if (!this.hasContent(view, row, kept)) return undefined;
-    this.counts.set(element, (this.counts.get(element) ?? 0) + 1);
     const combined = COMBINED_CODES[this.view.version].find(
       (c) =>
         c.table === view.spec.name && Object.entries(c.model).every(([f, v]) => get(view.spec, row, f) === v),
     );
+    // A code the version lacks, written as a near one (Funder 53 as 46 "Other" named): both lost.
+    if (combined?.exportOnly) for (const name of Object.keys(combined.xml)) this.values.lose(element, name);
     const values = new Map([...Object.entries(combined?.xml ?? {}), ...kept]);
+    const pieces: Piece[] = [];
+    for (const decl of view.children) {
+      const piece = this.child(view, key, row, decl, values, note);
+      // A required element with no value the version can hold: the record cannot go out (counted).
+      if (piece === null) return undefined;
+      if (piece) pieces.push(piece);
+    }
+    this.counts.set(element, (this.counts.get(element) ?? 0) + 1);
     let xml = `<hmis:${element}${this.attributes(view, row, kept)}>`;
-    for (const decl of view.children) xml += this.child(view, key, row, decl, values, note);
+    const mended = this.mender.mend(element, view.decl.type, view.children, pieces, (decl) =>
+      this.notCollected(view, row, decl),
+    );
+    for (const name of mended.changed) {
+      this.values.lose(element, name);
+      const label = `${element}.${name}`;
+      this.ruleLosses.set(label, (this.ruleLosses.get(label) ?? 0) + 1);
+    }
+    for (const piece of mended.pieces) xml += pieceXml(piece);
     for (const ext of note?.extensions ?? []) if (ext.record === element) xml += ext.xml;
     return `${xml}</hmis:${element}>\n`;
   }
@@ -262,7 +286,7 @@ class RecordWriter {
     decl: ElementDecl,
     kept: Map<string, string>,
     note?: RecordNote,
-  ): string {
+  ): Piece | undefined | null {
     const { mapping, spec } = view;
     const element = mapping.element;
     let value: string | undefined;
@@ -279,7 +303,7 @@ class RecordWriter {
     if (xsiType === null) {
       // HUD gives this element a type per sibling value; for this value it has none.
       if (value) this.values.lose(element, decl.name);
-      return '';
+      return undefined;
     }
     const hashed = HASHED_FIELDS[field];
     let status = hashed ? (note?.hash?.[field] ?? this.exportHashStatus(spec, row)) : undefined;
@@ -290,9 +314,16 @@ class RecordWriter {
     const typeName = xsiType ?? this.alternative(decl, status) ?? decl.type;
     if (kept.has(decl.name)) field = '';
     const text = this.values.text(element, decl, typeName, field, value ?? '');
-    if (text === undefined) return '';
-    const attributes = `${status ? ` hmis:hashStatus="${status}"` : ''}${xsiType ? ` xsi:type="hmis:${xsiType}"` : ''}`;
-    return `<hmis:${decl.name}${attributes}>${escapeText(text)}</hmis:${decl.name}>`;
+    if (text === undefined) return decl.min > 0 && value ? null : undefined;
+    return { decl, text, xsiType, hashStatus: status };
+  }
+
+  /** The element with its list's "data not collected" code (for assert-mender.ts). */
+  private notCollected(view: RecordView, row: Row, decl: ElementDecl): Piece | undefined {
+    const xsiType = this.xsiType(view, row, decl.name);
+    if (xsiType === null) return undefined;
+    const text = this.values.notCollected(xsiType ?? decl.type);
+    return text === undefined ? undefined : { decl, text, xsiType };
   }
 
   private alternative(decl: ElementDecl, status: string | undefined): string | undefined {
@@ -323,4 +354,9 @@ class RecordWriter {
     }
     return this.projectCoCs.get(`${get(spec, row, 'ProjectID')}\u0000${get(spec, row, 'CoCCode')}`) ?? '';
   }
+}
+
+function pieceXml({ decl, text, xsiType, hashStatus }: Piece): string {
+  const attributes = `${hashStatus ? ` hmis:hashStatus="${hashStatus}"` : ''}${xsiType ? ` xsi:type="hmis:${xsiType}"` : ''}`;
+  return `<hmis:${decl.name}${attributes}>${escapeText(text)}</hmis:${decl.name}>`;
 }
