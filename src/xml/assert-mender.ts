@@ -9,6 +9,12 @@
  * and every rule that held still does. What cannot be mended so is written as it is (and the
  * validator reports it). Keys and other free-text elements have no 99, so only an optional one
  * can be left out, and only when that mends the rule.
+ *
+ * Export-level rules about each record of a kind (`every $inventory in hmis:Inventory satisfies
+ * …`, e.g. CHBedInventory only for PSH projects) are mended the same way, evaluated over an
+ * Export holding this record and the earlier records the rule names (the Projects). Rules across
+ * many records (every Project has a Funder) are not the export's to mend: no element of one
+ * record can meet them.
  */
 import type { CompiledSchema, ElementDecl } from './schema/types.ts';
 import { type CompiledXPath, compileXPath, type XNode } from './xpath.ts';
@@ -24,8 +30,14 @@ export interface Piece {
 /** An element's "data not collected" piece for this record, or undefined where it has none. */
 export type NotCollected = (decl: ElementDecl) => Piece | undefined;
 
+interface Rule {
+  readonly xpath: CompiledXPath;
+  /** Evaluated over an Export holding the record (and earlier records it names), not the record. */
+  readonly exportLevel: boolean;
+}
+
 interface Rules {
-  readonly asserts: readonly CompiledXPath[];
+  readonly asserts: readonly Rule[];
   /** Element and attribute names the rules mention: the tree holds only these. */
   readonly names: ReadonlySet<string>;
 }
@@ -38,10 +50,39 @@ export interface Mended {
 
 const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
 
+const EACH_RECORD = /^\s*every\s+\$\w+\s+in\s+hmis:(\w+)\s+satisfies/;
+
 export class AssertMender {
   private readonly rules = new Map<string, Rules | null>();
+  /** Export-level rules about each record of a kind, by record element. */
+  private readonly perRecord = new Map<string, CompiledXPath[]>();
+  /** Records those rules name besides their own kind (Project), as written in this Export. */
+  private readonly context = new Map<string, XNode[]>();
+  private readonly contextNames = new Set<string>();
 
-  constructor(private readonly schema: CompiledSchema) {}
+  constructor(
+    private readonly schema: CompiledSchema,
+    exportType: string,
+  ) {
+    for (const test of schema.complexTypes[exportType]?.asserts ?? []) {
+      const element = EACH_RECORD.exec(test)?.[1];
+      const xpath = element ? compileXPath(test) : undefined;
+      if (!element || !xpath || xpath.alwaysTrue) continue;
+      this.perRecord.set(element, [...(this.perRecord.get(element) ?? []), xpath]);
+      for (const name of xpath.names) if (name !== element) this.contextNames.add(name);
+    }
+    for (const name of this.contextNames) this.context.set(name, []);
+  }
+
+  /** Export-level rules hold within one Export: records of an earlier one are no context. */
+  startExport(): void {
+    for (const list of this.context.values()) list.length = 0;
+  }
+
+  /** Keeps a written record the per-record rules of later ones read (only the names they use). */
+  written(element: string, pieces: readonly Piece[]): void {
+    this.context.get(element)?.push(tree(element, pieces, this.contextNames));
+  }
 
   mend(
     element: string,
@@ -50,16 +91,72 @@ export class AssertMender {
     pieces: readonly Piece[],
     notCollected: NotCollected,
   ): Mended {
-    const rules = this.rulesOf(typeName);
+    const rules = this.rulesOf(element, typeName);
     if (!rules) return { pieces, changed: [] };
-    let holding = evaluateAll(rules, element, pieces);
+    if (rules.asserts.some((r) => r.exportLevel))
+      return this.search(rules, element, children, pieces, notCollected);
+    // The outcome depends only on the named elements and their 99s: codes repeat, so it is
+    // looked up (evaluating the rules costs far more than writing the record).
+    const named = this.namedDecls(rules, children);
+    let key = element;
+    for (const p of pieces)
+      if (rules.names.has(p.decl.name))
+        key += `\u0001${p.decl.name}\u0002${p.text}\u0002${p.xsiType ?? ''}\u0002${p.hashStatus ?? ''}`;
+    for (const decl of named) {
+      const made = notCollected(decl);
+      key += made ? `\u0003${made.text}\u0002${made.xsiType ?? ''}` : '\u0003';
+    }
+    let outcome = this.outcomes.get(key);
+    if (!outcome) {
+      const mended = this.search(rules, element, children, pieces, notCollected);
+      outcome = { named: mended.pieces.filter((p) => rules.names.has(p.decl.name)), changed: mended.changed };
+      if (this.outcomes.size < 50_000) this.outcomes.set(key, outcome);
+      if (outcome.changed.length === 0) return { pieces, changed: [] };
+      return mended;
+    }
+    if (outcome.changed.length === 0) return { pieces, changed: [] };
+    const index = this.indexOf(children);
+    const result = [...pieces.filter((p) => !rules.names.has(p.decl.name)), ...outcome.named].sort(
+      (a, b) => (index.get(a.decl) ?? 0) - (index.get(b.decl) ?? 0),
+    );
+    return { pieces: result, changed: outcome.changed };
+  }
+
+  private readonly outcomes = new Map<string, { named: readonly Piece[]; changed: readonly string[] }>();
+  private readonly named = new WeakMap<readonly ElementDecl[], Map<Rules, ElementDecl[]>>();
+  private readonly indexes = new WeakMap<readonly ElementDecl[], Map<ElementDecl, number>>();
+
+  private namedDecls(rules: Rules, children: readonly ElementDecl[]): ElementDecl[] {
+    const byRules = this.named.get(children) ?? new Map<Rules, ElementDecl[]>();
+    this.named.set(children, byRules);
+    const list = byRules.get(rules) ?? children.filter((d) => rules.names.has(d.name));
+    byRules.set(rules, list);
+    return list;
+  }
+
+  private indexOf(children: readonly ElementDecl[]): Map<ElementDecl, number> {
+    const index = this.indexes.get(children) ?? new Map(children.map((d, i) => [d, i]));
+    this.indexes.set(children, index);
+    return index;
+  }
+
+  /** Tries the changes for each broken rule in turn (see the module comment). */
+  private search(
+    rules: Rules,
+    element: string,
+    children: readonly ElementDecl[],
+    pieces: readonly Piece[],
+    notCollected: NotCollected,
+  ): Mended {
+    const evaluateAll = (list: readonly Piece[]) => this.evaluateAll(rules, element, list);
+    let holding = evaluateAll(pieces);
     if (holding.every(Boolean)) return { pieces, changed: [] };
     let current = pieces;
     const changed: string[] = [];
     rules.asserts.forEach((rule, i) => {
       if (holding[i]) return;
-      for (const change of changes(rule, children, current, notCollected)) {
-        const next = evaluateAll(rules, element, change.pieces);
+      for (const change of changes(rule.xpath, children, current, notCollected)) {
+        const next = evaluateAll(change.pieces);
         if (!next[i] || holding.some((held, j) => held && !next[j])) continue;
         current = change.pieces;
         holding = next;
@@ -70,23 +167,42 @@ export class AssertMender {
     return { pieces: current, changed };
   }
 
-  private rulesOf(typeName: string): Rules | null {
-    let rules = this.rules.get(typeName);
+  private rulesOf(element: string, typeName: string): Rules | null {
+    const key = `${element}\u0000${typeName}`;
+    let rules = this.rules.get(key);
     if (rules === undefined) {
-      const asserts = (this.schema.complexTypes[typeName]?.asserts ?? [])
-        .map(compileXPath)
-        .filter((a) => !a.alwaysTrue);
-      rules = asserts.length === 0 ? null : { asserts, names: new Set(asserts.flatMap((a) => [...a.names])) };
-      this.rules.set(typeName, rules);
+      const asserts: Rule[] = [
+        ...(this.schema.complexTypes[typeName]?.asserts ?? [])
+          .map(compileXPath)
+          .filter((a) => !a.alwaysTrue)
+          .map((xpath) => ({ xpath, exportLevel: false })),
+        ...(this.perRecord.get(element) ?? []).map((xpath) => ({ xpath, exportLevel: true })),
+      ];
+      const names = new Set(asserts.flatMap((a) => [...a.xpath.names]));
+      rules = asserts.length === 0 ? null : { asserts, names };
+      this.rules.set(key, rules);
     }
     return rules;
   }
-}
 
-function evaluateAll(rules: Rules, element: string, pieces: readonly Piece[]): boolean[] {
-  // A fresh tree each time: the evaluator caches per node.
-  const root = tree(element, pieces, rules.names);
-  return rules.asserts.map((rule) => holds(rule, root));
+  private evaluateAll(rules: Rules, element: string, pieces: readonly Piece[]): boolean[] {
+    // Fresh trees each time: the evaluator caches per node.
+    const record = tree(element, pieces, rules.names);
+    let exportRoot: XNode | undefined;
+    return rules.asserts.map((rule) => {
+      if (!rule.exportLevel) return holds(rule.xpath, record);
+      exportRoot ??= this.exportTree(element, pieces, rules.names);
+      return holds(rule.xpath, exportRoot);
+    });
+  }
+
+  /** An Export holding the earlier context records and this record. */
+  private exportTree(element: string, pieces: readonly Piece[], names: ReadonlySet<string>): XNode {
+    const root: XNode = { local: 'Export', attributes: NO_ATTRIBUTES, text: '', children: [] };
+    for (const list of this.context.values()) for (const node of list) root.children.push(node);
+    root.children.push(tree(element, pieces, names, root));
+    return root;
+  }
 }
 
 function holds(rule: CompiledXPath, root: XNode): boolean {
@@ -98,8 +214,8 @@ function holds(rule: CompiledXPath, root: XNode): boolean {
 }
 
 /** The record as the validator would see it: its children named by the rules, as leaves. */
-function tree(element: string, pieces: readonly Piece[], names: ReadonlySet<string>): XNode {
-  const root: XNode = { local: element, attributes: NO_ATTRIBUTES, text: '', children: [] };
+function tree(element: string, pieces: readonly Piece[], names: ReadonlySet<string>, parent?: XNode): XNode {
+  const root: XNode = { local: element, attributes: NO_ATTRIBUTES, text: '', children: [], parent };
   for (const piece of pieces) {
     if (!names.has(piece.decl.name)) continue;
     const attributes = new Map<string, string>();

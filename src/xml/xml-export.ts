@@ -148,7 +148,7 @@ class RecordWriter {
   ) {
     this.view = versionView(version);
     this.values = new ValueWriter(this.view);
-    this.mender = new AssertMender(this.view.schema);
+    this.mender = new AssertMender(this.view.schema, this.view.exportDecl.type);
   }
 
   /** Leaf children of Source or Export from the Export row (ExportPeriod's dates included). */
@@ -179,6 +179,7 @@ class RecordWriter {
     const prefix = element?.qname.includes(':') ? `:${element.qname.split(':')[0]}` : '';
     const declaration = element ? ` xmlns${prefix}="${escapeAttribute(element.uri)}"` : '';
     await out.write(`<${name}${declaration}>\n`);
+    this.mender.startExport();
     await out.write(this.leaves('Export', this.view.exportChildren, exportRow));
     for (const record of this.view.records) {
       const state = this.data.table(record.spec.name);
@@ -231,6 +232,7 @@ class RecordWriter {
       const label = `${element}.${name}`;
       this.ruleLosses.set(label, (this.ruleLosses.get(label) ?? 0) + 1);
     }
+    this.mender.written(element, mended.pieces);
     for (const piece of mended.pieces) xml += pieceXml(piece);
     for (const ext of note?.extensions ?? []) if (ext.record === element) xml += ext.xml;
     return `${xml}</hmis:${element}>\n`;

@@ -175,6 +175,19 @@ describe("HUD's LSA sample as FY2022 XML", () => {
       });
       // v6.1.2 has one Race code: clients whose only FY2026 race is Hispanic/Latina/e/o have none.
       expect(written.losses['Client.Race']).toBe(95);
+      // What v6.1.2's assertions forbid, left out (or written as 99) and counted.
+      expect(written.ruleLosses).toEqual({
+        'Inventory.CHBedInventory': 96, // only for PSH projects
+        'Enrollment.MonthsHomelessPastThreeYears': 166, // only when TimesHomeless is 1–4
+        'DomesticViolence.CurrentlyFleeing': 26, // 99 where a survivor has no answer
+      });
+      // The two Export-level rules no single record can meet: HUD's sample has a project with no
+      // Funder (NXS174), and v6.1.2 keys CoC by CoCCode alone (one CoC element per code), yet
+      // asks for a CoC element per project: 72 projects share XX-501.
+      const full = await validateHmisXml(v6);
+      expect(full.issues.map((i) => i.message.replace(/.*satisfies \(fn:count\(hmis:(\w+).*/, '$1'))).toEqual(
+        ['CoC', 'Funder'],
+      );
       const result = spawnSync(
         'xmllint',
         ['--noout', '--schema', `${REFERENCE}/xsd10-oracle/HUD_HMIS_v6.1.2_xsd10.xsd`, v6],
@@ -194,6 +207,30 @@ describe("HUD's LSA sample as FY2022 XML", () => {
 
   it('passes Hearth’s own primary validation', async () => {
     expect((await validateHmisXml(out, { validation: 'primary' })).issues).toEqual([]);
+  }, 120_000);
+
+  it('passes Hearth’s full validation (xs:assert) but for the project HUD’s sample gives no Funder', async () => {
+    const issues = (await validateHmisXml(out)).issues;
+    expect(issues.map((i) => `${i.rule} ${i.element}: ${i.message}`)).toEqual([
+      'assert hmis:Export: <Export> breaks the rule every $id in hmis:Project/hmis:ProjectID satisfies (fn:count(hmis:Funder[hmis:ProjectID = $id]) ge 1)',
+    ]);
+    const data = csvStore.state.source(result.source);
+    const funded = new Set(
+      [...(data?.table('Funder').rows.values() ?? [])].map(
+        (r) => r[fieldIndex(table('Funder'), 'ProjectID')],
+      ),
+    );
+    const unfunded = [...(data?.table('Project').rows.keys() ?? [])].filter((id) => !funded.has(id));
+    expect(unfunded).toEqual(['NXS174']);
+    // What FY2022's assertions forbid, left out (or written as 99) and counted among the losses.
+    expect(result.ruleLosses).toEqual({
+      'Project.ResidentialAffiliation': 1, // only for services-only projects
+      'Client.RaceNone': 95, // 99 for clients whose only race FY2022 lacks
+      'Enrollment.MonthsHomelessPastThreeYears': 166, // only when TimesHomeless is 1–4
+      'Disabilities.IndefiniteAndImpairs': 153_425, // only after DisabilityResponse 1 (99 if missing then)
+    });
+    for (const [label, n] of Object.entries(result.ruleLosses))
+      expect(result.losses[label]).toBeGreaterThanOrEqual(n);
   }, 120_000);
 
   it('round-trips CSV → store → XML → store → CSV: changes only what FY2022 cannot carry', async () => {
