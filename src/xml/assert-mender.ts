@@ -14,7 +14,9 @@
  * …`, e.g. CHBedInventory only for PSH projects) are mended the same way, evaluated over an
  * Export holding this record and the earlier records the rule names (the Projects). Rules across
  * many records (every Project has a Funder) are not the export's to mend: no element of one
- * record can meet them.
+ * record can meet them. Those of the form `every $id in hmis:P/hmis:K satisfies
+ * (fn:count(hmis:R[hmis:K = $id]) ge n)` are counted as records go out, and the Export's
+ * records that break one are named (`endExport`), so the export can say what its file lacks.
  */
 import type { CompiledSchema, ElementDecl } from './schema/types.ts';
 import { type CompiledXPath, compileXPath, type XNode } from './xpath.ts';
@@ -51,6 +53,22 @@ export interface Mended {
 const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
 
 const EACH_RECORD = /^\s*every\s+\$\w+\s+in\s+hmis:(\w+)\s+satisfies/;
+const COUNT_PER_KEY =
+  /^\s*every\s+\$(\w+)\s+in\s+hmis:(\w+)\/hmis:(\w+)\s+satisfies\s+\(fn:count\(hmis:(\w+)\[hmis:(\w+)\s*=\s*\$\1\]\)\s+(ge|le|eq)\s+(\d+)\)\s*$/;
+
+/** `every $id in hmis:P/hmis:K satisfies (fn:count(hmis:R[hmis:F = $id]) op n)`, and its tally. */
+interface CountRule {
+  readonly parent: string;
+  readonly key: string;
+  readonly child: string;
+  readonly field: string;
+  readonly op: string;
+  readonly n: number;
+  readonly keys: string[];
+  readonly counts: Map<string, number>;
+}
+
+const OP_WORDS: Readonly<Record<string, string>> = { ge: 'at least', le: 'at most', eq: 'exactly' };
 
 export class AssertMender {
   private readonly rules = new Map<string, Rules | null>();
@@ -59,6 +77,7 @@ export class AssertMender {
   /** Records those rules name besides their own kind (Project), as written in this Export. */
   private readonly context = new Map<string, XNode[]>();
   private readonly contextNames = new Set<string>();
+  private readonly countRules: CountRule[] = [];
 
   constructor(
     private readonly schema: CompiledSchema,
@@ -72,16 +91,54 @@ export class AssertMender {
       for (const name of xpath.names) if (name !== element) this.contextNames.add(name);
     }
     for (const name of this.contextNames) this.context.set(name, []);
+    for (const test of schema.complexTypes[exportType]?.asserts ?? []) {
+      const m = COUNT_PER_KEY.exec(test);
+      if (!m || (m[6] === 'ge' && m[7] === '0')) continue;
+      const [, , parent = '', key = '', child = '', field = '', op = '', n = ''] = m;
+      this.countRules.push({ parent, key, child, field, op, n: Number(n), keys: [], counts: new Map() });
+    }
+  }
+
+  /** The Export's records that break a count rule (e.g. a Project with no Funder), one line per rule. */
+  endExport(): string[] {
+    const unmet: string[] = [];
+    for (const rule of this.countRules) {
+      const breaking = rule.keys.filter((k) => {
+        const count = rule.counts.get(k) ?? 0;
+        return rule.op === 'ge' ? count < rule.n : rule.op === 'le' ? count > rule.n : count !== rule.n;
+      });
+      if (breaking.length === 0) continue;
+      const shown =
+        breaking.slice(0, 3).join(', ') + (breaking.length > 3 ? ` and ${breaking.length - 3} more` : '');
+      unmet.push(
+        `${rule.parent} ${shown}: ${this.schema.version} asks for ${OP_WORDS[rule.op]} ${rule.n} <${rule.child}> per ${rule.parent} (xs:assert)`,
+      );
+    }
+    return unmet;
   }
 
   /** Export-level rules hold within one Export: records of an earlier one are no context. */
   startExport(): void {
     for (const list of this.context.values()) list.length = 0;
+    for (const rule of this.countRules) {
+      rule.keys.length = 0;
+      rule.counts.clear();
+    }
   }
 
   /** Keeps a written record the per-record rules of later ones read (only the names they use). */
   written(element: string, pieces: readonly Piece[]): void {
     this.context.get(element)?.push(tree(element, pieces, this.contextNames));
+    for (const rule of this.countRules) {
+      if (element === rule.parent) {
+        const key = pieces.find((p) => p.decl.name === rule.key)?.text;
+        if (key !== undefined) rule.keys.push(key);
+      }
+      if (element === rule.child) {
+        const value = pieces.find((p) => p.decl.name === rule.field)?.text;
+        if (value !== undefined) rule.counts.set(value, (rule.counts.get(value) ?? 0) + 1);
+      }
+    }
   }
 
   mend(

@@ -36,6 +36,8 @@ export interface XmlExportResult {
   readonly losses: Readonly<Record<string, number>>;
   /** Those of `losses` changed to meet the version's `xs:assert` rules (see assert-mender.ts). */
   readonly ruleLosses: Readonly<Record<string, number>>;
+  /** Rules across records the data cannot meet, per Export (e.g. a Project with no Funder). */
+  readonly unmetRules: readonly string[];
   /** Export rows no record points to (an XML Export must hold at least one record). */
   readonly emptyExports: readonly string[];
   readonly bytes: number;
@@ -103,6 +105,7 @@ export async function exportHmisXml(state: RecordState, options: XmlExportOption
     records: Object.fromEntries(writer.counts),
     losses: Object.fromEntries(writer.values.losses),
     ruleLosses: Object.fromEntries(writer.ruleLosses),
+    unmetRules: writer.unmetRules,
     emptyExports,
     bytes: out.bytes,
   };
@@ -136,6 +139,7 @@ class RecordWriter {
   readonly counts = new Map<string, number>();
   readonly values: ValueWriter;
   readonly ruleLosses = new Map<string, number>();
+  readonly unmetRules: string[] = [];
   private readonly view;
   private readonly mender: AssertMender;
   private projectCoCs?: Map<string, string>;
@@ -194,6 +198,7 @@ class RecordWriter {
         if (xml) await out.write(xml);
       }
     }
+    for (const message of this.mender.endExport()) this.unmetRules.push(`Export ${exportId}: ${message}`);
     for (const raw of sameVersion ? (note?.records ?? []) : []) await out.write(`${raw}\n`);
     for (const ext of note?.extensions ?? []) await out.write(`${ext.xml}\n`);
     await out.write(`</${name}>\n`);

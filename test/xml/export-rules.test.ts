@@ -111,6 +111,18 @@ describe('AssertMender (each kind of change)', () => {
     expect(mended.changed).toEqual(['Note']);
   });
 
+  it('names the records that break an Export-level count rule no record can mend', () => {
+    const [code, kind] = [element('Code', 'yesNo', 1), element('Kind', 'yesNo', 1)];
+    mender.startExport();
+    for (const c of ['1', '0', '5']) mender.written('Parent', [piece(code, c), piece(kind, '3')]);
+    mender.written('Record', [piece(CODE, '1')]);
+    expect(mender.endExport()).toEqual([
+      'Parent 0, 5: test asks for at least 1 <Record> per Parent (xs:assert)',
+    ]);
+    mender.startExport(); // a new Export starts its own tally
+    expect(mender.endExport()).toEqual([]);
+  });
+
   it('writes what no single change can mend as it is (the validator reports it)', () => {
     const mended = recordOnly.mend('Record', 'record', [element('Code', 'xs:string', 1)], [], notCollected);
     expect(mended.changed).toEqual([]);

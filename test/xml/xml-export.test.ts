@@ -184,6 +184,11 @@ describe("HUD's LSA sample as FY2022 XML", () => {
       // The two Export-level rules no single record can meet: HUD's sample has a project with no
       // Funder (NXS174), and v6.1.2 keys CoC by CoCCode alone (one CoC element per code), yet
       // asks for a CoC element per project: 72 projects share XX-501.
+      expect(written.unmetRules).toEqual([
+        'Export LSAv8TestAug192026: Project HAV137, HAV167, NBN105 and 68 more: v6.1.2 asks for at least 1 <CoC> per Project (xs:assert)',
+        // v6.1.2 has no code for funders 44 and later (nor an "other" code).
+        'Export LSAv8TestAug192026: Project HAV167, NBN171, NXS116 and 7 more: v6.1.2 asks for at least 1 <Funder> per Project (xs:assert)',
+      ]);
       const full = await validateHmisXml(v6);
       expect(full.issues.map((i) => i.message.replace(/.*satisfies \(fn:count\(hmis:(\w+).*/, '$1'))).toEqual(
         ['CoC', 'Funder'],
@@ -222,6 +227,10 @@ describe("HUD's LSA sample as FY2022 XML", () => {
     );
     const unfunded = [...(data?.table('Project').rows.keys() ?? [])].filter((id) => !funded.has(id));
     expect(unfunded).toEqual(['NXS174']);
+    // The export says so itself.
+    expect(result.unmetRules).toEqual([
+      'Export LSAv8TestAug192026: Project NXS174: FY2022 asks for at least 1 <Funder> per Project (xs:assert)',
+    ]);
     // What FY2022's assertions forbid, left out (or written as 99) and counted among the losses.
     expect(result.ruleLosses).toEqual({
       'Project.ResidentialAffiliation': 1, // only for services-only projects
