@@ -51,7 +51,11 @@ async function step(name: string, dir: string, file: string): Promise<void> {
     note = `${elements.toLocaleString('en-US')} elements`;
   } else if (name === 'primary' || name === 'full') {
     const { issues } = await validateHmisXml(file, { validation: name });
-    note = `${issues.length} findings`;
+    // By rule, so a change in what the export writes shows (the LSA sample: one Export-level assert).
+    const byRule = new Map<string, number>();
+    for (const i of issues) byRule.set(i.rule, (byRule.get(i.rule) ?? 0) + 1);
+    const rules = [...byRule].map(([rule, n]) => `${rule} ${n}`).join(', ');
+    note = `${issues.length} finding${issues.length === 1 ? '' : 's'}${rules ? ` (${rules})` : ''}`;
   } else if (name === 'import') {
     const store = await RecordStore.open({
       dir: fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-bench-xml-in-')),
