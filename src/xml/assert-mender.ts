@@ -99,6 +99,20 @@ export class AssertMender {
     }
   }
 
+  /** A record kept verbatim from an import of the same version (v6.1.2's CoC): tallied too. */
+  writtenRaw(xml: string): void {
+    const element = /^<(?:[\w.-]+:)?([\w.-]+)[\s>]/.exec(xml)?.[1];
+    for (const rule of this.countRules) {
+      if (element !== rule.parent && element !== rule.child) continue;
+      const name = element === rule.parent ? rule.key : rule.field;
+      const text = new RegExp(`<(?:[\\w.-]+:)?${name}>([^<]*)</`).exec(xml)?.[1];
+      if (text === undefined) continue;
+      const value = unescapeText(text);
+      if (element === rule.parent) rule.keys.push(value);
+      else rule.counts.set(value, (rule.counts.get(value) ?? 0) + 1);
+    }
+  }
+
   /** The Export's records that break a count rule (e.g. a Project with no Funder), one line per rule. */
   endExport(): string[] {
     const unmet: string[] = [];
@@ -320,3 +334,7 @@ function* changes(
     if (!same) yield { pieces: pieces.map((p) => (p.decl === decl ? replaced : p)), names: [decl.name] };
   }
 }
+
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const unescapeText = (text: string): string =>
+  text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => ENTITIES[name] ?? '');

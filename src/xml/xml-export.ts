@@ -198,8 +198,11 @@ class RecordWriter {
         if (xml) await out.write(xml);
       }
     }
+    for (const raw of sameVersion ? (note?.records ?? []) : []) {
+      this.mender.writtenRaw(raw);
+      await out.write(`${raw}\n`);
+    }
     for (const message of this.mender.endExport()) this.unmetRules.push(`Export ${exportId}: ${message}`);
-    for (const raw of sameVersion ? (note?.records ?? []) : []) await out.write(`${raw}\n`);
     for (const ext of note?.extensions ?? []) await out.write(`${ext.xml}\n`);
     await out.write(`</${name}>\n`);
   }

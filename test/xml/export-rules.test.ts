@@ -8,7 +8,7 @@ import { RecordStore } from '../../src/store/record-store.ts';
 import { AssertMender, type Piece } from '../../src/xml/assert-mender.ts';
 import type { CompiledSchema, ElementDecl } from '../../src/xml/schema/types.ts';
 import { exportHmisXml } from '../../src/xml/xml-export.ts';
-import { validateHmisXml } from '../../src/xml/xml-import.ts';
+import { importHmisXml, validateHmisXml } from '../../src/xml/xml-import.ts';
 import {
   demoTables,
   removeTempDirs,
@@ -126,6 +126,21 @@ describe('AssertMender (each kind of change)', () => {
   it('writes what no single change can mend as it is (the validator reports it)', () => {
     const mended = recordOnly.mend('Record', 'record', [element('Code', 'xs:string', 1)], [], notCollected);
     expect(mended.changed).toEqual([]);
+  });
+});
+
+describe('HUD instances re-exported in their own version', () => {
+  it.each([
+    ['FY2022', 'FY2022/HUD_HMIS_Instance.xml'],
+    ['v6.1.2', 'v6.1.2/HUD_HMIS_Instance.xml'], // its CoC records go out as kept, and are tallied
+  ] as const)('%s: %s passes full validation, and the export names no unmet rule', async (schema, name) => {
+    const store = await RecordStore.open({ dir: tempDir() });
+    expect((await importHmisXml(store, `/work/shared/reference/xml/${name}`)).errors).toEqual([]);
+    const out = path.join(tempDir(), 'out.xml');
+    const result = await exportHmisXml(store.state, { out, schema, notesDir: store.dir });
+    await store.close();
+    expect(result.unmetRules).toEqual([]);
+    expect((await validateHmisXml(out)).issues).toEqual([]);
   });
 });
 
