@@ -169,7 +169,7 @@ export class AssertMender {
     // The outcome depends only on the named elements and their 99s: codes repeat, so it is
     // looked up (evaluating the rules costs far more than writing the record).
     const named = this.namedDecls(rules, children);
-    let key = element;
+    let key = `${element}\u0000${typeName}`;
     for (const p of pieces)
       if (rules.names.has(p.decl.name))
         key += `\u0001${p.decl.name}\u0002${p.text}\u0002${p.xsiType ?? ''}\u0002${p.hashStatus ?? ''}`;
