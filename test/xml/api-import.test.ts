@@ -1,11 +1,10 @@
 /** POST /api/v1/imports with an HMIS XML body goes through the XML import (issue 3's XML half). */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shared } from '../helpers/shared.ts';
 import { call, closeServer, DEMO_DIR, json, openServer, type Server } from '../hmis-api/helpers.ts';
 
-const MINIMAL = fs.readFileSync(
-  '/work/shared/reference/xml/FY2022/HUD_HMIS_Instance_minimal_for_testing.xml',
-);
+const MINIMAL = fs.readFileSync(shared('reference/xml/FY2022/HUD_HMIS_Instance_minimal_for_testing.xml'));
 type Job = Record<string, unknown> & { id: string; status: string };
 let server: Server;
 

@@ -17,6 +17,7 @@ import {
   tempDir,
   writeExport,
 } from '../helpers/exports.ts';
+import { shared } from '../helpers/shared.ts';
 
 afterAll(() => removeTempDirs());
 
@@ -135,7 +136,7 @@ describe('HUD instances re-exported in their own version', () => {
     ['v6.1.2', 'v6.1.2/HUD_HMIS_Instance.xml'], // its CoC records go out as kept, and are tallied
   ] as const)('%s: %s passes full validation, and the export names no unmet rule', async (schema, name) => {
     const store = await RecordStore.open({ dir: tempDir() });
-    expect((await importHmisXml(store, `/work/shared/reference/xml/${name}`)).errors).toEqual([]);
+    expect((await importHmisXml(store, shared(`reference/xml/${name}`))).errors).toEqual([]);
     const out = path.join(tempDir(), 'out.xml');
     const result = await exportHmisXml(store.state, { out, schema, notesDir: store.dir });
     await store.close();

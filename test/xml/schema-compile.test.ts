@@ -5,8 +5,9 @@ import { compileXsd } from '../../src/xml/schema/compile.ts';
 import { FY2022_SCHEMA } from '../../src/xml/schema/fy2022.generated.ts';
 import { V612_SCHEMA } from '../../src/xml/schema/v612.generated.ts';
 import { compileXPath } from '../../src/xml/xpath.ts';
+import { shared } from '../helpers/shared.ts';
 
-const REFERENCE = '/work/shared/reference/xml';
+const REFERENCE = shared('reference/xml');
 
 describe('compiled HUD schemas', () => {
   it.each([

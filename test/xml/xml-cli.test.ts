@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '../helpers/exports.ts';
+import { shared } from '../helpers/shared.ts';
 
 const BIN = new URL('../../bin/hearth.mjs', import.meta.url).pathname;
-const REFERENCE = '/work/shared/reference/xml';
+const REFERENCE = shared('reference/xml');
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
 if (!hasXmllint)
   console.warn('xmllint (Debian libxml2-utils) is absent: the XSD 1.0 oracle check is SKIPPED');

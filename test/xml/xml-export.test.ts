@@ -10,10 +10,11 @@ import { uncarriedFields } from '../../src/xml/mapping.ts';
 import { exportHmisXml, type XmlExportResult } from '../../src/xml/xml-export.ts';
 import { importHmisXml, validateHmisXml } from '../../src/xml/xml-import.ts';
 import { cell, demoTables, removeTempDirs, setCell, tempDir, writeExport } from '../helpers/exports.ts';
+import { LSA_SAMPLE_ZIP, shared } from '../helpers/shared.ts';
 
-const REFERENCE = '/work/shared/reference/xml';
+const REFERENCE = shared('reference/xml');
 const ORACLE = `${REFERENCE}/xsd10-oracle/HUD_HMIS_FY2022_xsd10.xsd`;
-const LSA = '/work/shared/data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip';
+const LSA = LSA_SAMPLE_ZIP;
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
 if (!hasXmllint)
   console.warn('xmllint (Debian libxml2-utils) is absent: the XSD 1.0 oracle checks are SKIPPED');

@@ -6,8 +6,9 @@ import { RecordStore } from '../../src/store/record-store.ts';
 import { noteFor, readNotes } from '../../src/xml/notes.ts';
 import { importHmisXml, XmlInputError } from '../../src/xml/xml-import.ts';
 import { removeTempDirs, tempDir } from '../helpers/exports.ts';
+import { shared } from '../helpers/shared.ts';
 
-const REFERENCE = '/work/shared/reference/xml';
+const REFERENCE = shared('reference/xml');
 const MINIMAL = fs.readFileSync(`${REFERENCE}/FY2022/HUD_HMIS_Instance_minimal_for_testing.xml`, 'utf8');
 
 const stores: RecordStore[] = [];
