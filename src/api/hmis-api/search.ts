@@ -110,15 +110,28 @@ export function editDistance(a: string, b: string, max: number): number {
   return previous[b.length] ?? max + 1;
 }
 
-export function nameMatch(query: string, stored: string): number {
-  const q = normalizeName(query);
-  const n = normalizeName(stored);
+/** How well a query name matches a stored one, both normalized (see the table at the top). */
+function foldedNameMatch(q: string, n: string): number {
   if (!q || !n) return 0;
   if (q === n) return 1;
   if (n.startsWith(q)) return 0.9;
   const max = q.length >= 5 ? 2 : 1;
   const distance = Math.min(editDistance(q, n, max), editDistance(q, n.slice(0, q.length), max));
   return distance === 1 ? 0.7 : distance === 2 ? 0.5 : 0;
+}
+
+/** Stored names, normalized once per row version (rows are replaced, never changed, on update). */
+const FOLDED = new WeakMap<Row, { readonly FirstName: string; readonly LastName: string }>();
+function folded(row: Row, name: 'FirstName' | 'LastName'): string {
+  let names = FOLDED.get(row);
+  if (!names) {
+    names = {
+      FirstName: normalizeName(row[COL.FirstName] ?? ''),
+      LastName: normalizeName(row[COL.LastName] ?? ''),
+    };
+    FOLDED.set(row, names);
+  }
+  return names[name];
 }
 
 const WEIGHTS: Readonly<Record<keyof Criteria, number>> = {
@@ -129,7 +142,8 @@ const WEIGHTS: Readonly<Record<keyof Criteria, number>> = {
   FirstName: 1.5,
 };
 
-function matchOf(name: keyof Criteria, query: string, row: Row): number {
+/** `query` is the criterion as given; `foldedQuery` the same name normalized (names only). */
+function matchOf(name: keyof Criteria, query: string, foldedQuery: string, row: Row): number {
   const value = row[COL[name]] ?? '';
   if (!value) return 0;
   switch (name) {
@@ -142,19 +156,24 @@ function matchOf(name: keyof Criteria, query: string, row: Row): number {
       if (query.length === 4) return value.startsWith(`${query}-`) ? 1 : 0;
       return value === query ? 1 : value.slice(0, 4) === query.slice(0, 4) ? 0.3 : 0;
     default:
-      return nameMatch(query, value);
+      return foldedNameMatch(foldedQuery, folded(row, name));
   }
 }
 
-/** The score of one client in [0, 1], rounded to three decimals. */
-export function scoreOf(criteria: Criteria, row: Row): number {
-  let total = 0;
-  let got = 0;
-  for (const [name, query] of Object.entries(criteria) as [keyof Criteria, string][]) {
-    total += WEIGHTS[name];
-    got += WEIGHTS[name] * matchOf(name, query, row);
-  }
-  return total === 0 ? 0 : Math.round((got / total) * 1000) / 1000;
+/** Scores a row in [0, 1] (three decimals); the criteria's names are normalized once, not per row. */
+export function scorer(criteria: Criteria): (row: Row) => number {
+  const terms = (Object.entries(criteria) as [keyof Criteria, string][]).map(([name, query]) => ({
+    name,
+    query,
+    folded: name === 'FirstName' || name === 'LastName' ? normalizeName(query) : query,
+  }));
+  const total = terms.reduce((sum, term) => sum + WEIGHTS[term.name], 0);
+  return (row) => {
+    if (total === 0) return 0;
+    let got = 0;
+    for (const term of terms) got += WEIGHTS[term.name] * matchOf(term.name, term.query, term.folded, row);
+    return Math.round((got / total) * 1000) / 1000;
+  };
 }
 
 function candidateBindings(criteria: Criteria) {
@@ -190,11 +209,12 @@ export async function searchClients(request: RouteRequest, services: ApiServices
     ...candidateBindings(criteria),
   });
   // Clients shared by consent are scored on their shared columns only (clientView empties the rest).
+  const score = scorer(criteria);
   const ranked = solutions
     .map((s) => recordAt(at, s.client)?.row)
     .map((row) => (row === undefined ? undefined : clientView(at, row)))
     .filter((view): view is ClientView => view !== undefined)
-    .map((view) => ({ view, score: scoreOf(criteria, view.row) }))
+    .map((view) => ({ view, score: score(view.row) }))
     .filter((match) => match.score > 0)
     .sort((a, b) => b.score - a.score || idOf(a.view).localeCompare(idOf(b.view)))
     .slice(0, limit);
