@@ -6,7 +6,6 @@
  * the index is rebuilt from the records.
  */
 import type * as RDF from '@rdfjs/types';
-import { DataFactory, Parser } from 'n3';
 import { TABLES, table } from '../model/index.ts';
 import {
   type EngineOptions,
@@ -18,10 +17,10 @@ import {
   recordReplace,
   SparqlEngine,
 } from '../query/sparql-engine.ts';
-import { recordsFromQuads } from '../rdf/quads-to-records.ts';
-import { InvalidWriteError, rdfProblemsError, validateOperations } from '../validate/operations.ts';
+import { InvalidWriteError, validateOperations } from '../validate/operations.ts';
 import { matchQuery, parseMatchResults } from './match.ts';
 import type { Operation } from './operations.ts';
+import { rdfToOperations } from './rdf-load.ts';
 import type { RecordState } from './record-state.ts';
 import { type CommitEvent, RecordStore, type RecordStoreOptions } from './record-store.ts';
 import type { HearthStore, QuadPattern } from './store.ts';
@@ -81,25 +80,7 @@ export class EmbeddedStore implements HearthStore {
   }
 
   async loadRdf(text: string, format: string, graph?: string): Promise<{ txId: number; records: number }> {
-    let quads: RDF.Quad[];
-    try {
-      quads = new Parser({ format }).parse(text);
-    } catch (error) {
-      const message = `not valid ${format}: ${(error as Error).message}`;
-      throw new InvalidWriteError([{ table: '', key: '', column: '', value: '', rule: 'syntax', message }]);
-    }
-    const placed = graph
-      ? quads.map((q) => (q.graph.termType === 'DefaultGraph' ? withGraph(q, graph) : q))
-      : quads;
-    const { records, problems } = recordsFromQuads(this.baseIri, placed);
-    if (problems.length > 0) throw rdfProblemsError(problems);
-    // Loaded RDF describes whole records: columns it does not mention are empty.
-    const operations: Operation[] = records.map((r) => ({
-      op: 'put',
-      source: r.source,
-      table: r.table.name,
-      row: r.table.fields.map((f) => r.values.get(f.name) ?? ''),
-    }));
+    const operations = rdfToOperations(this.baseIri, text, format, graph);
     return { txId: await this.commitValidated(operations), records: operations.length };
   }
 
@@ -176,9 +157,6 @@ export class EmbeddedStore implements HearthStore {
       });
   }
 }
-
-const withGraph = (q: RDF.Quad, graph: string): RDF.Quad =>
-  DataFactory.quad(q.subject, q.predicate, q.object, DataFactory.namedNode(graph));
 
 function* allRecords(state: RecordState): Generator<RecordInput> {
   for (const [source, data] of state.sources) {

@@ -17,16 +17,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type * as RDF from '@rdfjs/types';
-import { DataFactory, Parser } from 'n3';
 import sparqljs from 'sparqljs';
 import { table } from '../model/index.ts';
 import { negotiate, type QueryOptions, type QueryResult, queryForm } from '../query/sparql-engine.ts';
 import { graphIri, parseRecordIri, recordIri } from '../rdf/iris.ts';
-import { recordsFromQuads } from '../rdf/quads-to-records.ts';
 import type { PlainQuad } from '../rdf/record-quads.ts';
-import { InvalidWriteError, rdfProblemsError, validateOperations } from '../validate/operations.ts';
+import { InvalidWriteError, validateOperations } from '../validate/operations.ts';
 import { matchQuery, parseMatchResults } from './match.ts';
 import type { Operation } from './operations.ts';
+import { rdfToOperations } from './rdf-load.ts';
 import { RecordState, type Row } from './record-state.ts';
 import type { CommitEvent, CommitListener } from './record-store.ts';
 import { endpointsFrom, RemoteClient, RemoteStoreError } from './remote-client.ts';
@@ -138,28 +137,7 @@ export class SparqlHttpStore implements HearthStore {
   }
 
   async loadRdf(text: string, format: string, graph?: string): Promise<{ txId: number; records: number }> {
-    let quads: RDF.Quad[];
-    try {
-      quads = new Parser({ format }).parse(text);
-    } catch (error) {
-      const message = `not valid ${format}: ${(error as Error).message}`;
-      throw new InvalidWriteError([{ table: '', key: '', column: '', value: '', rule: 'syntax', message }]);
-    }
-    const placed = graph
-      ? quads.map((q) =>
-          q.graph.termType === 'DefaultGraph'
-            ? DataFactory.quad(q.subject, q.predicate, q.object, DataFactory.namedNode(graph))
-            : q,
-        )
-      : quads;
-    const { records, problems } = recordsFromQuads(this.baseIri, placed);
-    if (problems.length > 0) throw rdfProblemsError(problems);
-    const operations: Operation[] = records.map((r) => ({
-      op: 'put',
-      source: r.source,
-      table: r.table.name,
-      row: r.table.fields.map((f) => r.values.get(f.name) ?? ''),
-    }));
+    const operations = rdfToOperations(this.baseIri, text, format, graph);
     return { txId: await this.commitValidated(operations), records: operations.length };
   }
 
