@@ -282,7 +282,11 @@ async function readBody(request: Request, spec: NonNullable<RouteSpec['body']>):
 }
 
 /** The body, read no further than `limit` bytes (a lying or absent Content-Length changes nothing). */
-async function readLimited(request: Request, limit: number, tooLarge: () => ApiError): Promise<Uint8Array> {
+export async function readLimited(
+  request: Request,
+  limit: number,
+  tooLarge: () => ApiError,
+): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

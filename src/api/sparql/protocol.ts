@@ -6,6 +6,7 @@
  */
 import { hasControlCharacter } from '../../query/bind.ts';
 import { ApiError } from '../errors.ts';
+import { readLimited } from '../router.ts';
 import type { QueryRequest } from './access.ts';
 
 const QUERY_PARAMS = new Set(['query', 'default-graph-uri', 'named-graph-uri']);
@@ -21,21 +22,9 @@ export async function readText(request: Request, limit: number): Promise<string>
   const tooLarge = () =>
     new ApiError(413, 'payload_too_large', `the request body may have at most ${limit} bytes`);
   if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body?.getReader();
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
+  const body = await readLimited(request, limit, tooLarge);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
     throw new ApiError(400, 'bad_request', 'the request body is not UTF-8');
   }
