@@ -38,9 +38,9 @@ import { UserDirectory } from '../src/security/users.ts';
 import { EmbeddedStore } from '../src/store/embedded-store.ts';
 import type { Row } from '../src/store/record-state.ts';
 import { RecordStore } from '../src/store/record-store.ts';
-import { ms, percentile } from './stats.ts';
+import { LSA_SAMPLE_ZIP, ms, percentile } from './stats.ts';
 
-const SAMPLE_ZIP = '/work/shared/data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip';
+const SAMPLE_ZIP = LSA_SAMPLE_ZIP;
 const BASE = 'http://localhost:8080/id';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -20,8 +20,9 @@ import { clientRecord } from '../src/store/client-record.ts';
 import { EmbeddedStore } from '../src/store/embedded-store.ts';
 import type { SourceState } from '../src/store/record-state.ts';
 import { RecordStore } from '../src/store/record-store.ts';
+import { LSA_SAMPLE_ZIP } from './stats.ts';
 
-const zip = process.argv[2] ?? '/work/shared/data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip';
+const zip = process.argv[2] ?? LSA_SAMPLE_ZIP;
 const rssMb = () => Math.round(process.memoryUsage().rss / 1e6);
 const rows: [string, string, string][] = [];
 const row = (step: string, value: string, note = '') => {

@@ -33,8 +33,9 @@ import { endpointsFrom, RemoteClient } from '../src/store/remote-client.ts';
 import { SparqlHttpStore } from '../src/store/sparql-http-store.ts';
 import { removeTempDirs, tempDir } from '../test/helpers/exports.ts';
 import { startVirtuoso, virtuosoInstalled } from '../test/sparql/virtuoso.ts';
+import { LSA_SAMPLE_ZIP } from './stats.ts';
 
-const LSA_ZIP = '/work/shared/data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip';
+const LSA_ZIP = LSA_SAMPLE_ZIP;
 const BASE = 'http://localhost:8080/id';
 const TARGET_MS = 1_000;
 const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 5);

@@ -1,4 +1,11 @@
-/** What every benchmark here shares: nearest-rank percentiles and millisecond formatting. */
+/** What every benchmark here shares: HUD's sample, nearest-rank percentiles, millisecond formatting. */
+import { fileURLToPath } from 'node:url';
+
+/** HUD's reference material, in `shared/` beside the checkout. */
+export const shared = (relative: string): string =>
+  fileURLToPath(new URL(`../../shared/${relative}`, import.meta.url));
+
+export const LSA_SAMPLE_ZIP = shared('data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip');
 
 /** The nearest-rank percentile (`p` in percent) of `values`; undefined for no values. */
 export function percentile(values: readonly number[], p: number): number | undefined {

@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/store.ts [lsaDir]
  *
- * Without `lsaDir` it uses /tmp/lsa when present, or unzips the sample from /work/shared/data into a
+ * Without `lsaDir` it uses /tmp/lsa when present, or unzips the sample from ../shared/data into a
  * temp dir. Each candidate runs in its own child process (`--run <index>`), so the RSS numbers are
  * its own: CSV rows in memory + the candidate's store (+ its worker, which counts in the process RSS).
  *
@@ -27,12 +27,12 @@ import { recordQuads } from '../src/rdf/record-quads.ts';
 import { clientRecord } from '../src/store/client-record.ts';
 import { EmbeddedStore } from '../src/store/embedded-store.ts';
 import type { SourceState } from '../src/store/record-state.ts';
-import { percentile } from './stats.ts';
+import { LSA_SAMPLE_ZIP, percentile } from './stats.ts';
 
 const BASE = 'http://localhost:8080/id';
 const SOURCE = 'lsa';
 const GRAPH = graphIri(BASE, SOURCE);
-const SAMPLE_ZIP = '/work/shared/data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip';
+const SAMPLE_ZIP = LSA_SAMPLE_ZIP;
 const LOOKUPS = 200;
 const QUERY_RUNS = 3;
 const HMIS = 'urn:hud:hmis:owl#';

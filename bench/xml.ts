@@ -21,8 +21,9 @@ import { importHmisCsv } from '../src/ingest/import.ts';
 import { RecordStore } from '../src/store/record-store.ts';
 import { exportHmisXml } from '../src/xml/xml-export.ts';
 import { importHmisXml, validateHmisXml } from '../src/xml/xml-import.ts';
+import { LSA_SAMPLE_ZIP, shared } from './stats.ts';
 
-const ORACLE = '/work/shared/reference/xml/xsd10-oracle/HUD_HMIS_FY2022_xsd10.xsd';
+const ORACLE = shared('reference/xml/xsd10-oracle/HUD_HMIS_FY2022_xsd10.xsd');
 
 interface Measure {
   readonly seconds: number;
@@ -102,7 +103,7 @@ function xmllint(file: string): Measure | undefined {
 }
 
 async function main(): Promise<void> {
-  const zip = process.argv[2] ?? '/work/shared/data/hud-lsa-sample/Sample-HMIS-Data-FY2026.zip';
+  const zip = process.argv[2] ?? LSA_SAMPLE_ZIP;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-bench-xml-'));
   const file = path.join(dir, 'lsa-fy2022.xml');
   try {
