@@ -6,7 +6,18 @@
 import type { Hono } from 'hono';
 import { expect } from 'vitest';
 import { table } from '../../src/model/index.ts';
-import { type Csv, type CsvRow, call, json, live, rows } from './helpers.ts';
+import {
+  type Csv,
+  type CsvRow,
+  call,
+  json,
+  LSA_ZIP,
+  live,
+  openServer,
+  readCsvZip,
+  rows,
+  type Server,
+} from './helpers.ts';
 
 export interface EnrollmentFilters {
   readonly ProjectID?: string;
@@ -160,3 +171,7 @@ export async function collect<T = Record<string, unknown>>(
   }
   throw new Error('paging did not end');
 }
+
+/** A server on HUD's LSA sample and the expectations read from the same zip, built side by side. */
+export const openLsa = (): Promise<[Server, Expect]> =>
+  Promise.all([openServer(LSA_ZIP), readCsvZip(LSA_ZIP).then((csv) => new Expect(csv))]);

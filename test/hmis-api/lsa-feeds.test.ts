@@ -8,7 +8,7 @@ import { Parser } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { table } from '../../src/model/index.ts';
 import { tempDir } from '../helpers/exports.ts';
-import { asJson, collect, Expect } from './expect.ts';
+import { asJson, collect, type Expect, openLsa } from './expect.ts';
 import {
   BASE,
   type CsvRow,
@@ -17,7 +17,6 @@ import {
   json,
   LSA_ZIP,
   live,
-  openServer,
   readCsvZip,
   rows,
   type Server,
@@ -41,10 +40,7 @@ let x: Expect;
 
 describe.skipIf(!fs.existsSync(LSA_ZIP))("HUD's LSA sample: scenarios 10–11, /csvexport, RDF", () => {
   beforeAll(async () => {
-    [server, x] = await Promise.all([
-      openServer(LSA_ZIP),
-      readCsvZip(LSA_ZIP).then((csv) => new Expect(csv)),
-    ]);
+    [server, x] = await openLsa();
   }, 180_000);
   afterAll(async () => {
     await closeServer(server);

@@ -4,17 +4,8 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asJson, collect, Expect } from './expect.ts';
-import {
-  type CsvRow,
-  call,
-  closeServer,
-  json,
-  LSA_ZIP,
-  openServer,
-  readCsvZip,
-  type Server,
-} from './helpers.ts';
+import { asJson, collect, type Expect, openLsa } from './expect.ts';
+import { type CsvRow, call, closeServer, json, LSA_ZIP, type Server } from './helpers.ts';
 
 type Json = Record<string, unknown>;
 type Item = Record<string, string | number | null>;
@@ -24,10 +15,7 @@ let x: Expect;
 
 describe.skipIf(!fs.existsSync(LSA_ZIP))("HUD's LSA sample: scenarios 1, 3–9", () => {
   beforeAll(async () => {
-    [server, x] = await Promise.all([
-      openServer(LSA_ZIP),
-      readCsvZip(LSA_ZIP).then((csv) => new Expect(csv)),
-    ]);
+    [server, x] = await openLsa();
   }, 180_000);
   afterAll(async () => {
     await closeServer(server);

@@ -7,6 +7,7 @@ import type { FieldPair, ResourceMapping } from '../../../mappings/openhmis/reso
 import { type FieldSpec, fieldIndex, type TableSpec, table } from '../../model/index.ts';
 import type { Row } from '../../store/record-state.ts';
 import { ApiError, type FieldError } from '../errors.ts';
+import { jsonValue as hmisJsonValue } from '../hmis-api/representations.ts';
 import { jsonCell } from '../record-writes.ts';
 
 export interface MappedField {
@@ -74,18 +75,9 @@ export const belongs = (resource: Resource, row: Row): boolean =>
 
 export type JsonValue = string | number | null;
 
+/** As the HMIS API writes a column, except that record dates are days ("dateUpdated": "2015-05-08" in the seed). */
 function jsonValue(field: FieldSpec, value: string | undefined): JsonValue {
-  if (!value) return null;
-  switch (field.type.kind) {
-    case 'integer':
-    case 'money':
-      return Number(value);
-    case 'datetime':
-      // The seed shows record dates as days ("dateUpdated": "2015-05-08").
-      return value.slice(0, 10);
-    default:
-      return value;
-  }
+  return field.type.kind === 'datetime' && value ? value.slice(0, 10) : hmisJsonValue(field, value);
 }
 
 /** The row as an OpenHMIS object; `columns` limits it (consent-shared fields), the key always shown. */
