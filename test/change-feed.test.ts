@@ -90,3 +90,19 @@ describe('ChangeFeed', () => {
     expect(state.changes().size).toBe(49 + 4999);
   });
 });
+
+describe('SourceState.keysInIriOrder', () => {
+  it('lists keys percent-encoded in record-IRI order and follows adds and removes', () => {
+    const state = new SourceState();
+    for (const id of ['b', 'a b', 'A', 'a/c', 'é']) state.put('Client', client(id, '2025-01-01 00:00:00'));
+    const iriOf = (key: string) => `http://x/s/client/${key}`;
+    const keys = state.keysInIriOrder('Client');
+    expect(keys).toEqual(['%C3%A9', 'A', 'a%20b', 'a%2Fc', 'b']);
+    expect([...keys].map(iriOf)).toEqual([...keys].map(iriOf).sort());
+    state.put('Client', client('b', '2025-02-01 00:00:00')); // an update: same keys
+    expect(state.keysInIriOrder('Client')).toBe(keys);
+    state.put('Client', client('0', '2025-02-01 00:00:00'));
+    state.remove('Client', 'A');
+    expect(state.keysInIriOrder('Client')).toEqual(['%C3%A9', '0', 'a%20b', 'a%2Fc', 'b']);
+  });
+});

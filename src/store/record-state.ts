@@ -42,6 +42,7 @@ export class SourceState {
   quads = 0;
   readonly tables = new Map<string, TableState>(TABLES.map((spec) => [spec.name, emptyTable(spec)]));
   private feed: ChangeFeed | undefined;
+  private readonly iriOrder = new Map<string, readonly string[]>();
 
   /** Changes to client data in time order (built on first use, then kept in step with writes). */
   changes(): ChangeFeed {
@@ -55,6 +56,20 @@ export class SourceState {
     const state = this.tables.get(name);
     if (!state) throw new Error(`unknown table ${name}`);
     return state;
+  }
+
+  /**
+   * The keys of `table` percent-encoded as in record IRIs, sorted: the order of the records' IRIs
+   * (`{base}/{source}/{segment}/{key}`), in which keyset-paged lists walk them. Built on first use
+   * after a key was added or removed (ASCII only, so code-unit order is Oxigraph's byte order).
+   */
+  keysInIriOrder(table: string): readonly string[] {
+    let keys = this.iriOrder.get(table);
+    if (!keys) {
+      keys = [...this.table(table).rows.keys()].map(encodeURIComponent).sort();
+      this.iriOrder.set(table, keys);
+    }
+    return keys;
   }
 
   get(table: string, key: string): Row | undefined {
@@ -73,7 +88,7 @@ export class SourceState {
     if (previous) {
       this.unindex(state, key, previous);
       this.quads -= quadCount(state.spec, previous);
-    }
+    } else this.iriOrder.delete(table);
     state.rows.set(key, row);
     this.quads += quadCount(state.spec, row);
     this.feed?.note(table, previous, row);
@@ -93,6 +108,7 @@ export class SourceState {
     this.unindex(state, key, previous);
     this.quads -= quadCount(state.spec, previous);
     state.rows.delete(key);
+    this.iriOrder.delete(table);
     this.feed?.note(table, previous, undefined);
   }
 

@@ -122,6 +122,7 @@ const QUERIES = [
   'client-enrollments',
   'projects',
   'clients',
+  'clients-window',
   'client-changes',
   'changes-scoped',
   'client-services',
