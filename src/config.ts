@@ -15,6 +15,8 @@ export interface Config {
   readonly store?: string;
   /** FHIR surface switches (README, "FHIR R4"). */
   readonly fhir?: FhirConfig;
+  /** HEARTH_HEAP_GROWING_PERCENT: `serve`'s JS heap growth past its live size (default 50; 0: V8's own). */
+  readonly heapGrowingPercent?: number;
 }
 
 export interface FhirConfig {
@@ -45,6 +47,8 @@ export interface SparqlConfig {
   readonly maxQueryBytes: number;
   /** HEARTH_RESEARCH_SALT: secret key of the research graph's hashes; unset: HUD's plain SHA-1. */
   readonly researchSalt?: string;
+  /** HEARTH_RESEARCH_IDLE_SECONDS: the research graph is let go after this long unused (default 15 min). */
+  readonly researchIdleMs?: number;
 }
 
 export const SPARQL_DEFAULTS: SparqlConfig = {
@@ -55,11 +59,18 @@ export const SPARQL_DEFAULTS: SparqlConfig = {
 };
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return integerSetting(env, name, fallback, 1);
+}
+
+/** The whole number in `env[name]`, at least `minimum`; `fallback` when unset or empty. */
+function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum: number): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0)
-    throw new ConfigError(`${name} must be a positive integer, got ${text}`);
+  if (!Number.isSafeInteger(value) || value < minimum)
+    throw new ConfigError(
+      `${name} must be ${minimum === 1 ? 'a positive integer' : `a whole number of at least ${minimum}`}, got ${text}`,
+    );
   return value;
 }
 
@@ -73,6 +84,9 @@ function sparqlConfig(env: NodeJS.ProcessEnv): SparqlConfig {
     maxResultBytes: positiveInteger(env, 'HEARTH_SPARQL_MAX_RESULT_BYTES', SPARQL_DEFAULTS.maxResultBytes),
     maxQueryBytes: positiveInteger(env, 'HEARTH_SPARQL_MAX_QUERY_BYTES', SPARQL_DEFAULTS.maxQueryBytes),
     ...(salt ? { researchSalt: salt } : {}),
+    ...(env.HEARTH_RESEARCH_IDLE_SECONDS
+      ? { researchIdleMs: positiveInteger(env, 'HEARTH_RESEARCH_IDLE_SECONDS', 0) * 1000 }
+      : {}),
   };
 }
 
@@ -112,5 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sparql: sparqlConfig(env),
     store: storeSetting(env),
     fhir: fhirConfig(env),
+    heapGrowingPercent: integerSetting(env, 'HEARTH_HEAP_GROWING_PERCENT', DEFAULT_HEAP_GROWING_PERCENT, 0),
   };
 }
+
+/**
+ * V8 lets the heap grow up to 4× its live size while the machine has memory free; on HUD's sample
+ * under load that held 740 MB of heap for 170 MB of live records (`bench/serve-memory.ts`).
+ */
+export const DEFAULT_HEAP_GROWING_PERCENT = 50;

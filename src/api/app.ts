@@ -16,7 +16,7 @@ import { docsRoutes } from './openapi.ts';
 import { mountOpenHmis } from './openhmis/mount.ts';
 import type { ApiServices } from './route-spec.ts';
 import { mountRoutes } from './router.ts';
-import { type ResearchIndex, sparqlApp, sparqlServices } from './sparql/index.ts';
+import { type ResearchGraph, sparqlApp, sparqlServices } from './sparql/index.ts';
 
 export interface AppContext {
   readonly store: HearthStore;
@@ -29,8 +29,8 @@ export interface AppContext {
   readonly audit?: AuditLog;
   /** Default: consents.jsonl in the data directory. */
   readonly consents?: ConsentBook;
-  /** The research graph behind /sparql; default: opened over `store` on first use (never closed). */
-  readonly research?: ResearchIndex;
+  /** The research graph behind /sparql; default: held over `store` while used (research/on-demand.ts). */
+  readonly research?: ResearchGraph;
 }
 
 /** The HUD HMIS API's base path. */

@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { serve } from '@hono/node-server';
 import { createApp } from '../api/app.ts';
-import type { Config } from '../config.ts';
+import { onDemandResearch } from '../api/sparql/index.ts';
+import { type Config, SPARQL_DEFAULTS } from '../config.ts';
 import { importHmisCsv } from '../ingest/import.ts';
 import { formatReport } from '../ingest/report.ts';
-import { ResearchIndex } from '../research/research-index.ts';
 import { EmbeddedStore } from '../store/embedded-store.ts';
 import { SparqlHttpStore } from '../store/sparql-http-store.ts';
 import type { HearthStore } from '../store/store.ts';
@@ -17,18 +18,16 @@ export const DEMO_DATA_DIR = fileURLToPath(new URL('../../demo/fy2026', import.m
 
 export async function serveCommand(args: string[], config: Config): Promise<number> {
   if (args.length > 0) throw new UsageError(serveUsage);
+  // How far the heap grows past its live size before a full collection (config.ts). V8 reads the
+  // flag at each collection, so setting it at run time takes effect; 0 keeps V8's own heuristics.
+  if (config.heapGrowingPercent) v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
   const store = await openStore(config);
   if (store.records.size === 0) {
     const report = await importHmisCsv(store.log, DEMO_DATA_DIR);
     console.log(`empty store: loaded the synthetic demo data set\n${formatReport(report)}`);
   }
-  const limits = config.sparql;
-  const research = await ResearchIndex.open(store, {
-    ...(limits?.researchSalt ? { salt: limits.researchSalt } : {}),
-    ...(limits
-      ? { engine: { maxQueryBytes: limits.maxQueryBytes, defaultTimeoutMs: limits.timeoutMs } }
-      : {}),
-  });
+  // Held while researchers use it: a second copy of the data in memory (README, "Storage").
+  const research = onDemandResearch(store, config.sparql ?? SPARQL_DEFAULTS);
   const server = serve({ fetch: createApp({ store, config, research }).fetch, port: config.port }, (info) => {
     console.log(`hearth listening on :${info.port} (data in ${config.dataDir})`);
     if (!process.env.HEARTH_ADMIN_TOKEN)

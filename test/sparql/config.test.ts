@@ -1,4 +1,4 @@
-/** SPARQL settings from the environment: defaults, and a clear refusal of every bad value. */
+/** SPARQL and serve settings from the environment: defaults, and a clear refusal of every bad value. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, SPARQL_DEFAULTS } from '../../src/config.ts';
 import { endpointsFrom } from '../../src/store/remote-client.ts';
@@ -88,5 +88,15 @@ describe('endpoints of HEARTH_STORE', () => {
   });
   it('refuses anything but sparql+http(s)', () => {
     expect(() => endpointsFrom('http://h/sparql')).toThrow(/sparql\+http/);
+  });
+});
+
+describe('HEARTH_HEAP_GROWING_PERCENT', () => {
+  it('defaults to 50, takes 0 (V8 decides) and whole numbers, refuses the rest naming the setting', () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(50);
+    expect(loadConfig({ HEARTH_HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(loadConfig({ HEARTH_HEAP_GROWING_PERCENT: '120' }).heapGrowingPercent).toBe(120);
+    for (const bad of ['-1', '1.5', 'half'])
+      expect(() => loadConfig({ HEARTH_HEAP_GROWING_PERCENT: bad })).toThrow(/HEARTH_HEAP_GROWING_PERCENT/);
   });
 });

@@ -23,7 +23,7 @@ import {
   QueryTooLargeError,
   SparqlError,
 } from '../../query/sparql-engine.ts';
-import type { ResearchIndex } from '../../research/research-index.ts';
+import type { ResearchGraph } from '../../research/on-demand.ts';
 import type { AuditOutcome } from '../../security/audit.ts';
 import { authenticateRequest, challengeHeaders } from '../../security/authenticate.ts';
 import type { Principal } from '../../security/principal.ts';
@@ -43,8 +43,8 @@ import { serviceDescription, wantsDescription } from './service-description.ts';
 export interface SparqlServices {
   readonly api: ApiServices;
   readonly limits: SparqlConfig;
-  /** The research graph, opened on first use. */
-  readonly research: () => Promise<ResearchIndex>;
+  /** The de-identified research graph (research/on-demand.ts). */
+  readonly research: ResearchGraph;
 }
 
 const TEXT_TYPES =
@@ -135,8 +135,7 @@ async function runQuery(
   const options = { accept: c.req.header('accept'), timeoutMs: limits.timeoutMs };
   let result: QueryResult;
   if (planned.federated) result = await federatedQuery(planned, api.store, options);
-  else if (planned.dataset === 'research')
-    result = await (await services.research()).query(planned.sparql, options);
+  else if (planned.dataset === 'research') result = await services.research.query(planned.sparql, options);
   else result = await api.store.query(planned.sparql, { ...options, defaultGraphAsUnion: true });
   checkResultSize(result, { maxResultBytes: limits.maxResultBytes, cappedAt: planned.cappedAt });
   const type = TEXT_TYPES.test(result.contentType)
