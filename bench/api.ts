@@ -250,6 +250,18 @@ async function measure(route: RouteSpec): Promise<Result> {
   return { route, http, sparql, sparqlHttp, statuses, queries, slowest };
 }
 
+/** The p50 of a request that does no work (GET /healthz), over the same client and connection pool. */
+async function transportFloor(): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < WARMUP + REQUESTS; i++) {
+    const begin = performance.now();
+    const response = await fetch(`${origin}/healthz`, { headers: auth });
+    await response.arrayBuffer();
+    if (i >= WARMUP) times.push(performance.now() - begin);
+  }
+  return percentile(times, 50) ?? 0;
+}
+
 async function sparqlOverHttp(sparql: string): Promise<void> {
   const response = await fetch(`${origin}/sparql`, {
     method: 'POST',
@@ -287,11 +299,14 @@ const header = [
   'Ox in-process p99',
   'Ox /sparql p50',
   'HTTP/in-process',
+  'HTTP/(in-process+floor)',
   'HTTP//sparql',
   'statuses',
   'targets',
 ];
 const lines: string[][] = [header];
+const floor = await transportFloor();
+console.log(`transport floor (GET /healthz over the same client): p50 ${ms(floor)}\n`);
 const ratioText = (ratio: number | undefined) => (ratio === undefined ? '—' : `${ratio.toFixed(2)}×`);
 for (const route of ordered) {
   const r = await measure(route);
@@ -314,6 +329,7 @@ for (const route of ordered) {
     ms(s99),
     ms(h50),
     ratioText(inProcess),
+    ratioText(s50 && p50 / (s50 + floor)),
     ratioText(overHttp),
     statuses,
     missed.length === 0 ? 'met' : `MISSED ${missed.join(', ')}`,

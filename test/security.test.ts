@@ -368,5 +368,35 @@ describe('AuditLog', () => {
     });
     expect(lines[1]).toMatchObject({ principal: null, role: null, outcome: 'unauthorized' });
     expect(fs.statSync(path.join(dir, 'audit.jsonl')).mode & 0o777).toBe(0o600);
+    await audit.close();
+  });
+
+  it('writes without being flushed, keeps order across batches, and reopens after close', async () => {
+    const dir = tempDir();
+    const audit = new AuditLog(dir);
+    const event = (n: number) => ({
+      action: 'read-pii',
+      route: `GET /client/C${n}`,
+      outcome: 'allowed' as const,
+    });
+    audit.record(event(1));
+    audit.record(event(2));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // past the batching delay
+    const file = path.join(dir, 'audit.jsonl');
+    const routes = () =>
+      fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).route);
+    expect(routes()).toEqual(['GET /client/C1', 'GET /client/C2']);
+    // A burst past the buffer limit is written in several batches, in order.
+    for (let n = 3; n < 1500; n++) audit.record(event(n));
+    await audit.close();
+    expect(routes()).toHaveLength(1499);
+    expect(routes().at(-1)).toBe('GET /client/C1499');
+    audit.record(event(1500));
+    await audit.close();
+    expect(routes().at(-1)).toBe('GET /client/C1500');
   });
 });

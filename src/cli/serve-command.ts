@@ -6,6 +6,7 @@ import { onDemandResearch } from '../api/sparql/index.ts';
 import { type Config, SPARQL_DEFAULTS } from '../config.ts';
 import { importHmisCsv } from '../ingest/import.ts';
 import { formatReport } from '../ingest/report.ts';
+import { AuditLog } from '../security/audit.ts';
 import { EmbeddedStore } from '../store/embedded-store.ts';
 import { SparqlHttpStore } from '../store/sparql-http-store.ts';
 import type { HearthStore } from '../store/store.ts';
@@ -28,7 +29,9 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
   }
   // Held while researchers use it: a second copy of the data in memory (README, "Storage").
   const research = onDemandResearch(store, config.sparql ?? SPARQL_DEFAULTS);
-  const server = serve({ fetch: createApp({ store, config, research }).fetch, port: config.port }, (info) => {
+  const audit = new AuditLog(config.dataDir);
+  const app = createApp({ store, config, research, audit });
+  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     console.log(`hearth listening on :${info.port} (data in ${config.dataDir})`);
     if (!process.env.HEARTH_ADMIN_TOKEN)
       console.log(
@@ -45,6 +48,7 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
     process.once('SIGTERM', stop);
   });
   await research.close();
+  await audit.close();
   await store.close();
   return ExitCode.Ok;
 }

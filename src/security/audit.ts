@@ -5,8 +5,9 @@
  * request bodies. The event type only admits identifier fields, and every value is re-checked here
  * so a careless caller cannot log a body by accident.
  *
- * Appends are buffered and written asynchronously (one appendFile per batch, in order), so a
- * request never waits for the disk; `flush()` waits for everything recorded so far.
+ * Appends are buffered for up to FLUSH_DELAY_MS and written asynchronously, one write per batch, in
+ * order, to a file kept open; a request never waits for the disk. `flush()` waits for everything
+ * recorded so far, `close()` also closes the file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,6 +35,8 @@ const MAX_VALUE = 64;
 const MAX_IDS = 100;
 /** Write early when this much is waiting, so a burst does not grow the buffer without bound. */
 const FLUSH_BYTES = 64 * 1024;
+/** Lines wait at most this long, so that requests close together share one write. */
+const FLUSH_DELAY_MS = 20;
 /** Identifier columns of the HMIS CSV (PersonalID, EnrollmentID, ProjectID, …): none of them is PII. */
 const IDENTIFIER_KEY = /^[A-Z][A-Za-z]{0,40}ID$/;
 const SAFE_TOKEN = /^[A-Za-z0-9._:/{}-]+$/;
@@ -79,8 +82,10 @@ export class AuditLog {
   readonly file: string;
   private buffer: string[] = [];
   private bytes = 0;
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** Opened on the first write and kept: one write per batch instead of mkdir, open, write, close. */
+  private handle: Promise<fs.promises.FileHandle> | undefined;
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, AUDIT_FILE);
@@ -91,15 +96,13 @@ export class AuditLog {
     this.buffer.push(line);
     this.bytes += line.length;
     if (this.bytes >= FLUSH_BYTES) void this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => void this.flush());
-    }
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
   }
 
   /** Resolves once every line recorded so far is appended. */
   flush(): Promise<void> {
-    this.scheduled = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.buffer.length > 0) {
       const batch = this.buffer.join('');
       const count = this.buffer.length;
@@ -111,15 +114,29 @@ export class AuditLog {
     return this.writing;
   }
 
+  /** Writes what is buffered and closes the file (a later record opens it again). */
+  async close(): Promise<void> {
+    await this.flush();
+    const handle = this.handle;
+    this.handle = undefined;
+    await (await handle?.catch(() => undefined))?.close();
+  }
+
   private async append(batch: string, count: number): Promise<void> {
     try {
-      await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
-      await fs.promises.appendFile(this.file, batch, { mode: 0o600 });
+      this.handle ??= this.open();
+      await (await this.handle).appendFile(batch, 'utf8');
     } catch (error) {
+      this.handle = undefined; // the next batch tries to open it again
       // The lines themselves stay out of the error log: they are about people.
       console.error(
         `audit log: could not append ${count} line(s) to ${this.file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
       );
     }
+  }
+
+  private async open(): Promise<fs.promises.FileHandle> {
+    await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
+    return fs.promises.open(this.file, 'a', 0o600);
   }
 }

@@ -54,9 +54,9 @@ export async function openServer(location: string): Promise<Server> {
   return { store, app, users, audit, dir, source: report.source };
 }
 
-/** Flushes the audit log first: a late append would recreate the removed temp directory. */
+/** Closes the audit log first: a late append would recreate the removed temp directory. */
 export async function closeServer(server: Server | undefined): Promise<void> {
-  await server?.audit.flush();
+  await server?.audit.close();
   await server?.store.close();
   removeTempDirs();
 }

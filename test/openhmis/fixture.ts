@@ -285,7 +285,7 @@ export async function openSeedServer(): Promise<SeedServer> {
 }
 
 export async function closeSeedServer(server: SeedServer | undefined): Promise<void> {
-  await server?.audit.flush();
+  await server?.audit.close();
   await server?.store.close();
   removeTempDirs();
 }
