@@ -13,7 +13,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { ExportError } from './export/csv-export.ts';
 import { StructuralError } from './ingest/csv-table.ts';
 import { ImportSourceError } from './ingest/sources.ts';
-import { SparqlEngineError } from './query/sparql-engine.ts';
+import { SparqlEngineError } from './query/errors.ts';
 import { StoreLockedError } from './store/lock.ts';
 import { CapacityError } from './store/record-store.ts';
 import { XmlInputError } from './xml/reader.ts';

@@ -2,7 +2,7 @@ import { DataFactory } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importHmisCsv } from '../src/ingest/import.ts';
 import { fieldIndex, table } from '../src/model/index.ts';
-import { QueryTimeoutError } from '../src/query/sparql-engine.ts';
+import { QueryTimeoutError } from '../src/query/errors.ts';
 import { EmbeddedStore } from '../src/store/embedded-store.ts';
 import { InvalidPatternError } from '../src/store/match.ts';
 import { UnsupportedUpdateError } from '../src/store/update.ts';

@@ -8,16 +8,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type TableSpec, table } from '../src/model/index.ts';
 import {
   EngineBrokenError,
-  loadRecordsInChunks,
   NotAcceptableError,
-  negotiate,
   QueryTimeoutError,
   QueryTooLargeError,
-  queryForm,
-  recordReplace,
-  SparqlEngine,
   SparqlError,
-} from '../src/query/sparql-engine.ts';
+} from '../src/query/errors.ts';
+import { negotiate, queryForm } from '../src/query/formats.ts';
+import { loadRecordsInChunks, recordReplace, SparqlEngine } from '../src/query/sparql-engine.ts';
 import { graphIri, recordIri } from '../src/rdf/iris.ts';
 import { recordQuads, toNQuads } from '../src/rdf/record-quads.ts';
 

@@ -8,7 +8,7 @@
 import type { Context, Hono } from 'hono';
 import { CODE_LISTS } from '../model/index.ts';
 import { BindError, hasControlCharacter } from '../query/bind.ts';
-import { QueryTimeoutError, SparqlEngineError } from '../query/sparql-engine.ts';
+import { QueryTimeoutError, SparqlEngineError } from '../query/errors.ts';
 import type { AuditOutcome } from '../security/audit.ts';
 import { authenticateRequest, challengeHeaders } from '../security/authenticate.ts';
 import { allows } from '../security/policy.ts';

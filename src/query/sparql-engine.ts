@@ -20,8 +20,8 @@ import { Worker } from 'node:worker_threads';
 import type { TableSpec } from '../model/index.ts';
 import { graphIri, recordIri } from '../rdf/iris.ts';
 import { type PlainQuad, recordQuads, toNQuads } from '../rdf/record-quads.ts';
-
-export type QueryForm = 'SELECT' | 'ASK' | 'CONSTRUCT' | 'DESCRIBE';
+import { EngineBrokenError, QueryTimeoutError, QueryTooLargeError, SparqlError } from './errors.ts';
+import { negotiate, queryForm, RESULTS_TYPES } from './formats.ts';
 
 export interface QueryOptions {
   /** An HTTP Accept header value; the best supported media type for the query form wins. */
@@ -60,143 +60,6 @@ export interface EngineOptions {
   defaultTimeoutMs?: number;
   /** Called once each time the engine breaks (timeout, worker death, WASM panic). */
   onRestartNeeded?: (reason: Error) => void;
-}
-
-export class SparqlEngineError extends Error {
-  override name = 'SparqlEngineError';
-}
-
-/** A query or update Oxigraph refused or failed on; `kind: 'syntax'` means a malformed request. */
-export class SparqlError extends SparqlEngineError {
-  override name = 'SparqlError';
-  constructor(
-    message: string,
-    readonly kind: 'syntax' | 'format' | 'input' | 'evaluation' | 'panic',
-  ) {
-    super(message);
-  }
-}
-
-export class QueryTimeoutError extends SparqlEngineError {
-  override name = 'QueryTimeoutError';
-  constructor(readonly timeoutMs: number) {
-    super(`SPARQL evaluation exceeded ${timeoutMs} ms and was stopped`);
-  }
-}
-
-export class QueryTooLargeError extends SparqlEngineError {
-  override name = 'QueryTooLargeError';
-  constructor(
-    readonly bytes: number,
-    readonly limit: number,
-  ) {
-    super(`SPARQL request of ${bytes} bytes exceeds the limit of ${limit} bytes`);
-  }
-}
-
-/** No media type in the Accept header fits the query form (HTTP 406). */
-export class NotAcceptableError extends SparqlEngineError {
-  override name = 'NotAcceptableError';
-}
-
-/** The worker was stopped; the engine needs `restart()` and a reload. */
-export class EngineBrokenError extends SparqlEngineError {
-  override name = 'EngineBrokenError';
-}
-
-const RESULTS_TYPES = [
-  'application/sparql-results+json',
-  'application/sparql-results+xml',
-  'text/csv',
-  'text/tab-separated-values',
-];
-const GRAPH_TYPES = [
-  'application/n-triples',
-  'text/turtle',
-  'application/n-quads',
-  'application/trig',
-  'application/ld+json',
-  'application/rdf+xml',
-];
-/** Accepted synonyms and the media type they are served as. */
-const ALIASES: Record<string, string> = {
-  'application/json': 'application/sparql-results+json',
-  'application/xml': 'application/sparql-results+xml',
-  'text/plain': 'application/n-triples',
-  'text/xml': 'application/sparql-results+xml',
-};
-
-/** The query form after the prologue (BASE/PREFIX and comments), or undefined if none is found. */
-export function queryForm(sparql: string): QueryForm | undefined {
-  // A linear scan (no backtracking regex: queries come from the network).
-  let i = 0;
-  const skip = () => {
-    while (i < sparql.length) {
-      const c = sparql[i] as string;
-      if (c === '#') while (i < sparql.length && sparql[i] !== '\n' && sparql[i] !== '\r') i++;
-      else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') i++;
-      else break;
-    }
-  };
-  const word = () => {
-    const start = i;
-    while (i < sparql.length && /[A-Za-z]/.test(sparql[i] as string)) i++;
-    return sparql.slice(start, i).toUpperCase();
-  };
-  const iri = () => {
-    skip();
-    if (sparql[i] !== '<') return false;
-    const close = sparql.indexOf('>', i);
-    i = close < 0 ? sparql.length : close + 1;
-    return close >= 0;
-  };
-  for (;;) {
-    skip();
-    const keyword = word();
-    if (keyword === 'BASE') {
-      if (!iri()) return undefined;
-    } else if (keyword === 'PREFIX') {
-      skip();
-      const colon = sparql.indexOf(':', i);
-      if (colon < 0 || /\s/.test(sparql.slice(i, colon))) return undefined;
-      i = colon + 1;
-      if (!iri()) return undefined;
-    } else {
-      const next = sparql[i];
-      const ends = next === undefined || !/[\w:-]/.test(next);
-      const forms: readonly string[] = ['SELECT', 'ASK', 'CONSTRUCT', 'DESCRIBE'];
-      return ends && forms.includes(keyword) ? (keyword as QueryForm) : undefined;
-    }
-  }
-}
-
-/**
- * The media type to serialize a query's result as, from an Accept header (quality values honoured,
- * wildcards allowed). No header or `*\/*`: SPARQL JSON results or N-Triples.
- */
-export function negotiate(form: QueryForm, accept?: string): string {
-  const supported = form === 'SELECT' || form === 'ASK' ? RESULTS_TYPES : GRAPH_TYPES;
-  if (!accept?.trim()) return supported[0] as string;
-  const ranges = accept
-    .split(',')
-    .map((part, index) => {
-      const [range = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-      const q = params.find((p) => p.startsWith('q='));
-      return { range, q: q ? Number(q.slice(2)) : 1, index };
-    })
-    .filter((r) => r.range && r.q > 0 && !Number.isNaN(r.q))
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { range } of ranges) {
-    if (range === '*/*') return supported[0] as string;
-    if (range.endsWith('/*')) {
-      const match = supported.find((type) => type.startsWith(range.slice(0, -1)));
-      if (match) return match;
-      continue;
-    }
-    const type = supported.includes(range) ? range : ALIASES[range];
-    if (type && supported.includes(type)) return type;
-  }
-  throw new NotAcceptableError(`${form} results are available as ${supported.join(', ')}; asked: ${accept}`);
 }
 
 interface Pending {

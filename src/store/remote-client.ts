@@ -14,7 +14,7 @@
  */
 import type * as RDF from '@rdfjs/types';
 import { Parser } from 'n3';
-import { QueryTimeoutError, SparqlEngineError, SparqlError } from '../query/sparql-engine.ts';
+import { QueryTimeoutError, SparqlEngineError, SparqlError } from '../query/errors.ts';
 import { askAnswer, normalizeJson, type SelectJson } from './remote-results.ts';
 
 export interface RemoteEndpoints {

@@ -6,8 +6,8 @@
  */
 import type * as RDF from '@rdfjs/types';
 import { Writer } from 'n3';
+import { NotAcceptableError } from '../query/errors.ts';
 import type { JsonBinding } from '../query/results.ts';
-import { NotAcceptableError } from '../query/sparql-engine.ts';
 
 export interface SelectJson {
   head: { vars: string[] };

@@ -8,13 +8,9 @@
 import { Readable } from 'node:stream';
 import { QueryEngine } from '@comunica/query-sparql';
 import type * as RDF from '@rdfjs/types';
-import {
-  negotiate,
-  type QueryOptions,
-  type QueryResult,
-  QueryTimeoutError,
-  SparqlError,
-} from '../../query/sparql-engine.ts';
+import { QueryTimeoutError, SparqlError } from '../../query/errors.ts';
+import { negotiate } from '../../query/formats.ts';
+import type { QueryOptions, QueryResult } from '../../query/sparql-engine.ts';
 import type { QuadPattern, Store } from '../../store/store.ts';
 import type { PlannedQuery } from './access.ts';
 

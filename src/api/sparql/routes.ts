@@ -18,11 +18,11 @@ import type { SparqlConfig } from '../../config.ts';
 import {
   EngineBrokenError,
   NotAcceptableError,
-  type QueryResult,
   QueryTimeoutError,
   QueryTooLargeError,
   SparqlError,
-} from '../../query/sparql-engine.ts';
+} from '../../query/errors.ts';
+import type { QueryResult } from '../../query/sparql-engine.ts';
 import type { ResearchGraph } from '../../research/on-demand.ts';
 import type { AuditOutcome } from '../../security/audit.ts';
 import { authenticateRequest, challengeHeaders } from '../../security/authenticate.ts';
