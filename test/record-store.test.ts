@@ -36,6 +36,17 @@ const put = (row: string[], tableName = 'Client', source = 'demo'): Operation =>
 });
 
 describe('RecordStore', () => {
+  it('keeps a committed row as committed: changing the caller\'s array afterwards throws', async () => {
+    const store = await RecordStore.open({ dir: tempDir() });
+    const row = clientRow('1', 'Ada');
+    await store.commit([put(row)]);
+    expect(() => {
+      row[1] = 'Eve';
+    }).toThrow(TypeError);
+    expect(store.state.source('demo')?.get('Client', '1')?.[1]).toBe('Ada');
+    await store.close();
+  });
+
   it('keeps committed transactions across a reopen', async () => {
     const dir = tempDir();
     const store = await RecordStore.open({ dir });

@@ -81,7 +81,12 @@ export class SourceState {
     return this.table(table).children.get(field)?.byParent.get(parentKey) ?? new Set();
   }
 
+  /**
+   * Stores `row` itself, frozen: the state must change only through operations the log holds, and
+   * readers key caches on row identity (a row is replaced, never changed).
+   */
   put(table: string, row: Row): void {
+    Object.freeze(row);
     const state = this.table(table);
     const key = row[state.keyIndex] ?? '';
     const previous = state.rows.get(key);
