@@ -36,7 +36,7 @@ const put = (row: string[], tableName = 'Client', source = 'demo'): Operation =>
 });
 
 describe('RecordStore', () => {
-  it('keeps a committed row as committed: changing the caller\'s array afterwards throws', async () => {
+  it('keeps a committed row as committed: changing the array afterwards throws', async () => {
     const store = await RecordStore.open({ dir: tempDir() });
     const row = clientRow('1', 'Ada');
     await store.commit([put(row)]);
