@@ -11,6 +11,7 @@ import { AuditLog } from '../../src/security/audit.ts';
 import type { EmbeddedStore } from '../../src/store/embedded-store.ts';
 import { SparqlHttpStore } from '../../src/store/sparql-http-store.ts';
 import { tempDir } from '../helpers/exports.ts';
+import { ClientPlans, PLAN_CASES } from '../hmis-api/client-plans.ts';
 import { type CsvRow, call, DEMO_DIR, readCsvFolder } from '../hmis-api/helpers.ts';
 import { ADMIN_TOKEN, BASE, openSparqlServer, type SparqlServer } from './helpers.ts';
 import { startVirtuoso, type Virtuoso } from './virtuoso.ts';
@@ -129,6 +130,21 @@ describe('every read route, every role: the same answer on both backends', () =>
       expect(b.status).toBe(a.status);
       expect(await b.text()).toBe(await a.text());
     }
+  });
+});
+
+// The demo data is too small for GET /clients to walk client windows; their query runs here on
+// Virtuoso directly, against the one query from the projects and against the embedded store.
+describe('GET /clients: the client-window query on Virtuoso', () => {
+  it.each(PLAN_CASES)('%o', async (filters) => {
+    const source = embedded.source;
+    const [onVirtuoso, embeddedAnswer] = [
+      new ClientPlans(remote, BASE, source),
+      new ClientPlans(embedded.store, BASE, source),
+    ];
+    const whole = await onVirtuoso.whole(filters);
+    expect(await onVirtuoso.inWindows(filters, 7)).toEqual(whole);
+    expect(whole).toEqual(await embeddedAnswer.whole(filters));
   });
 });
 
