@@ -15,7 +15,8 @@
  *    load generator does not share the server's event loop.
  *
  * Targets (issue 3): p50 ≤ 20 ms, p99 ≤ 100 ms per scenario, HTTP ≤ 1.2 × Oxigraph (judged against
- * /sparql, the same engine over the same transport), ≥ 3,000 req/s.
+ * /sparql, the same engine over the same transport, and against Oxigraph in-process plus the
+ * transport floor, GET /healthz), ≥ 3,000 req/s.
  */
 import crypto from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -288,8 +289,9 @@ const ordered = [
 ];
 console.log(`${REQUESTS} requests per scenario (after ${WARMUP} warm-up), node ${process.version}\n`);
 // Oxigraph is measured twice: in-process (the engine alone) and through /sparql over HTTP (the
-// engine behind the same server and transport as the route). The 1.2× target is judged like for
-// like, against /sparql: a sub-millisecond query cannot be 1.2× of itself once HTTP carries it.
+// engine behind the same server and transport as the route). The 1.2× target is judged against
+// both /sparql and in-process plus the transport floor (a no-work request): against in-process
+// alone, a sub-millisecond query cannot be 1.2× of itself once HTTP carries it.
 const header = [
   'sc.',
   'route',
@@ -314,10 +316,12 @@ for (const route of ordered) {
   const [s50, s99] = [percentile(r.sparql, 50), percentile(r.sparql, 99)];
   const h50 = percentile(r.sparqlHttp, 50);
   const [inProcess, overHttp] = [s50 && p50 / s50, h50 && p50 / h50];
+  const withFloor = s50 === undefined ? undefined : p50 / (s50 + floor);
   const missed = [
     ...(p50 > 20 ? ['p50'] : []),
     ...(p99 > 100 ? ['p99'] : []),
-    ...(overHttp !== undefined && overHttp > 1.2 ? ['1.2×'] : []),
+    ...(overHttp !== undefined && overHttp > 1.2 ? ['1.2× /sparql'] : []),
+    ...(withFloor !== undefined && withFloor > 1.2 ? ['1.2× in-process+floor'] : []),
   ];
   const statuses = [...r.statuses].map(([status, n]) => `${status}×${n}`).join(' ');
   lines.push([
@@ -329,7 +333,7 @@ for (const route of ordered) {
     ms(s99),
     ms(h50),
     ratioText(inProcess),
-    ratioText(s50 && p50 / (s50 + floor)),
+    ratioText(withFloor),
     ratioText(overHttp),
     statuses,
     missed.length === 0 ? 'met' : `MISSED ${missed.join(', ')}`,
