@@ -19,8 +19,10 @@ export const DEMO_DATA_DIR = fileURLToPath(new URL('../../demo/fy2026', import.m
 
 export async function serveCommand(args: string[], config: Config): Promise<number> {
   if (args.length > 0) throw new UsageError(serveUsage);
-  // How far the heap grows past its live size before a full collection (config.ts). V8 reads the
-  // flag at each collection, so setting it at run time takes effect; 0 keeps V8's own heuristics.
+  // How far the heap grows past its live size before a full collection (config.ts). V8 reads this
+  // flag at each collection, so setting it at run time takes effect (bench/serve-memory.ts measures
+  // it on Node 20; Node warns that a late flag may also do nothing, which would only cost memory).
+  // 0 keeps V8's own heuristics.
   if (config.heapGrowingPercent) v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
   const store = await openStore(config);
   if (store.records.size === 0) {
