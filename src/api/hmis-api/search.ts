@@ -87,27 +87,37 @@ export const normalizeName = (name: string): string =>
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]/gu, '');
 
-/** Levenshtein distance, or `max + 1` as soon as it must exceed `max`. */
-export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+// Two rows of the edit-distance table, reused by every call (names are at most 50 characters).
+let above = new Int32Array(64);
+let current = new Int32Array(64);
+
+/**
+ * The Levenshtein distance from `q` to `n` or to `n`'s prefix of `q`'s length, whichever is less,
+ * or `max + 1` as soon as both must exceed `max`. One pass: the prefix's distance is the table's
+ * column `q.length`, and columns past `q.length + max` cannot bring either within `max`.
+ */
+export function nameDistance(q: string, n: string, max: number): number {
+  const columns = Math.min(n.length, q.length + max);
+  if (above.length <= columns) {
+    above = new Int32Array(columns * 2);
+    current = new Int32Array(columns * 2);
+  }
+  for (let j = 0; j <= columns; j++) above[j] = j;
+  for (let i = 1; i <= q.length; i++) {
+    current[0] = i;
     let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      );
-      current.push(value);
-      best = Math.min(best, value);
+    for (let j = 1; j <= columns; j++) {
+      const substitute = (above[j - 1] as number) + (q[i - 1] === n[j - 1] ? 0 : 1);
+      const value = Math.min((above[j] as number) + 1, (current[j - 1] as number) + 1, substitute);
+      current[j] = value;
+      if (value < best) best = value;
     }
     if (best > max) return max + 1;
-    previous = current;
+    [above, current] = [current, above];
   }
-  return previous[b.length] ?? max + 1;
+  const whole = n.length <= columns ? (above[n.length] as number) : max + 1;
+  const prefix = above[Math.min(q.length, n.length)] as number;
+  return Math.min(whole, prefix, max + 1);
 }
 
 /** How well a query name matches a stored one, both normalized (see the table at the top). */
@@ -115,8 +125,7 @@ function foldedNameMatch(q: string, n: string): number {
   if (!q || !n) return 0;
   if (q === n) return 1;
   if (n.startsWith(q)) return 0.9;
-  const max = q.length >= 5 ? 2 : 1;
-  const distance = Math.min(editDistance(q, n, max), editDistance(q, n.slice(0, q.length), max));
+  const distance = nameDistance(q, n, q.length >= 5 ? 2 : 1);
   return distance === 1 ? 0.7 : distance === 2 ? 0.5 : 0;
 }
 
@@ -210,12 +219,14 @@ export async function searchClients(request: RouteRequest, services: ApiServices
   });
   // Clients shared by consent are scored on their shared columns only (clientView empties the rest).
   const score = scorer(criteria);
-  const ranked = solutions
-    .map((s) => recordAt(at, s.client)?.row)
-    .map((row) => (row === undefined ? undefined : clientView(at, row)))
-    .filter((view): view is ClientView => view !== undefined)
-    .map((view) => ({ view, score: score(view.row) }))
-    .filter((match) => match.score > 0)
+  const matches: { view: ClientView; score: number }[] = [];
+  for (const solution of solutions) {
+    const row = recordAt(at, solution.client)?.row;
+    const view = row && clientView(at, row);
+    const points = view ? score(view.row) : 0;
+    if (view && points > 0) matches.push({ view, score: points });
+  }
+  const ranked = matches
     .sort((a, b) => b.score - a.score || idOf(a.view).localeCompare(idOf(b.view)))
     .slice(0, limit);
   return respond(request, at, {
