@@ -10,9 +10,11 @@
  * 3. The same SPARQL, on the store directly, through a bare HTTP endpoint the bench serves itself
  *    (the query text in, the engine's answer out, on the same server stack: Oxigraph as its own
  *    server would stand), and through Hearth's /sparql: `store.query` is wrapped to record the text
- *    (and options) of every query each request ran, and those exact queries are replayed
- *    afterwards, so the Oxigraph columns time precisely the SPARQL the HTTP column included. Routes
- *    answered from the in-memory records (no query) show "—".
+ *    (and options) of every query each request ran, and those exact queries are replayed, so the
+ *    Oxigraph columns time precisely the SPARQL the HTTP column included. The bare endpoint is
+ *    paired: right after each request, the same request again and its queries through the bare
+ *    endpoint, in alternating order, so both run warm, adjacent in time (this machine's speed drifts
+ *    by 2× within a minute). Routes answered from the in-memory records (no query) show "—".
  * 4. autocannon on GET /api/v1/client/{id}, 50 connections, rotating ids, in a worker thread so the
  *    load generator does not share the server's event loop.
  * Targets (issue 3): p50 ≤ 20 ms, p99 ≤ 100 ms per scenario, HTTP ≤ 1.2 × Oxigraph (judged against

@@ -116,6 +116,13 @@ const DATE_DELETED = new Map(
   TABLES.map((spec) => [spec.name, spec.fields.findIndex((field) => field.name === 'DateDeleted')]),
 );
 const column = (tableName: string, field: string) => fieldIndex(table(tableName), field);
+/** Each table's key column, and the column of its first link (to the parent it hangs under). */
+const KEY_COLUMN = new Map(TABLES.map((spec) => [spec.name, fieldIndex(spec, spec.key)]));
+const PARENT_COLUMN = new Map(
+  TABLES.flatMap((spec) =>
+    spec.links[0] ? [[spec.name, fieldIndex(spec, spec.links[0].field)] as const] : [],
+  ),
+);
 const PROJECT_ORG = column('Project', 'OrganizationID');
 const ENROLLMENT = {
   client: column('Enrollment', 'PersonalID'),
@@ -207,7 +214,7 @@ class PolicyScope implements AccessScope {
     const spec = findTable(tableName);
     const state = this.records.source(source);
     if (!spec || !state || isDeleted(tableName, row)) return false;
-    const key = row[fieldIndex(spec, spec.key)] ?? '';
+    const key = row[KEY_COLUMN.get(tableName) ?? -1] ?? '';
     switch (tableName) {
       case 'Client':
         return this.unrestricted || this.visibleEnrollmentKeys(source, key).length > 0;
@@ -222,7 +229,7 @@ class PolicyScope implements AccessScope {
     // User hang under none and describe the whole source, so only unrestricted scopes see them.
     const link = spec.links[0];
     if (!link) return this.unrestricted;
-    const parent = state.get(link.table, row[fieldIndex(spec, link.field)] ?? '');
+    const parent = state.get(link.table, row[PARENT_COLUMN.get(tableName) ?? -1] ?? '');
     if (!parent) return this.unrestricted; // an orphan: no scope can place it
     return this.canSeeRecord(source, link.table, parent);
   }

@@ -45,14 +45,14 @@ export async function getProjectClients(request: RouteRequest, services: ApiServ
     const enrollment = recordAt(at, solution.enrollment)?.row;
     if (!client || !enrollment || !at.scope.canSeeRecord(at.source, 'Enrollment', enrollment)) continue;
     const exit = exitOf(at.state, enrollment[ENROLLMENT_ID] ?? '');
-    const { PersonalID, ...rest } = rowJson(CLIENT, client);
-    clients.push({
-      PersonalID,
-      EnrollmentID: enrollment[ENROLLMENT_ID],
+    // PersonalID first, then the enrollment's dates, then the client's other columns.
+    const item = {
+      PersonalID: null,
+      EnrollmentID: enrollment[ENROLLMENT_ID] ?? null,
       EntryDate: enrollment[ENTRY_DATE] || null,
       ExitDate: exit?.[EXIT_DATE] || null,
-      ...rest,
-    });
+    };
+    clients.push(rowJson(CLIENT, client, undefined, item));
     records.push(
       part('Client', client),
       part('Enrollment', enrollment, ['EnrollmentID', 'PersonalID', 'ProjectID', 'EntryDate']),

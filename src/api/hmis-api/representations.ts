@@ -57,12 +57,21 @@ export function jsonValue(field: FieldSpec, value: string | undefined): JsonValu
   }
 }
 
-/** A record as a JSON object in column order, limited to `columns` when given. */
-export function rowJson(spec: TableSpec, row: Row, columns?: readonly string[]): JsonRecord {
-  const json: JsonRecord = {};
-  spec.fields.forEach((field, i) => {
+/**
+ * A record as a JSON object in column order, limited to `columns` when given. Written into `json`
+ * (after its keys; a key it has already keeps its place): cheaper than spreading into another.
+ */
+export function rowJson(
+  spec: TableSpec,
+  row: Row,
+  columns?: readonly string[],
+  json: JsonRecord = {},
+): JsonRecord {
+  const fields = spec.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as FieldSpec;
     if (!columns || columns.includes(field.name)) json[field.name] = jsonValue(field, row[i]);
-  });
+  }
   return json;
 }
 

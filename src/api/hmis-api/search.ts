@@ -231,10 +231,7 @@ export async function searchClients(request: RouteRequest, services: ApiServices
     .slice(0, limit);
   return respond(request, at, {
     json: {
-      matchedClients: ranked.map(({ view, score }) => ({
-        score,
-        ...rowJson(CLIENT, view.row, view.columns),
-      })),
+      matchedClients: ranked.map(({ view, score }) => rowJson(CLIENT, view.row, view.columns, { score })),
     },
     records: ranked.map(({ view }) => part('Client', view.row, view.columns)),
   });

@@ -37,11 +37,12 @@ export async function getClientServices(request: RouteRequest, services: ApiServ
   for (const solution of items) {
     const found = recordAt(at, solution.record);
     if (!found || !at.scope.canSeeRecord(at.source, found.spec.name, found.row)) continue;
-    list.push({
-      table: found.spec.name,
-      date: solution.date?.value ?? null,
-      ...rowJson(found.spec, found.row),
-    });
+    list.push(
+      rowJson(found.spec, found.row, undefined, {
+        table: found.spec.name,
+        date: solution.date?.value ?? null,
+      }),
+    );
     records.push(part(found.spec.name, found.row));
   }
   return respond(request, at, {
