@@ -21,6 +21,15 @@ describe('record IRIs', () => {
     expect(parseRecordIri(BASE, `${BASE}/xx-501/nosuchtable/1`)).toBeUndefined();
     expect(parseRecordIri(BASE, `https://elsewhere/id/xx-501/client/1`)).toBeUndefined();
     expect(parseRecordIri(BASE, `${BASE}/xx-501/client/%E0%A4%A`)).toBeUndefined();
+    expect(parseRecordIri(BASE, `${BASE}/xx-501/client/C1`)).toMatchObject({ source: 'xx-501', key: 'C1' });
+    for (const bad of [
+      `${BASE}x/xx-501/client/1`,
+      `${BASE}/xx-501/client`,
+      `${BASE}/xx-501/client/1/2`,
+      `${BASE}//client/1`,
+      BASE,
+    ])
+      expect(parseRecordIri(BASE, bad), bad).toBeUndefined();
     expect(graphIri(BASE, 'xx-501')).toBe(`${BASE}/xx-501`);
     expect(sourceIdFrom('XX-501; Square Peg')).toBe('xx-501-square-peg');
   });

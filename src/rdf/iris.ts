@@ -27,10 +27,16 @@ export function parseRecordIri(
   base: string,
   iri: string,
 ): { source: string; table: TableSpec; key: string } | undefined {
-  if (!iri.startsWith(`${base}/`)) return undefined;
-  const [source, segment, key, ...rest] = iri.slice(base.length + 1).split('/');
-  const table = segment ? findTableBySegment(segment) : undefined;
-  if (!source || !table || key === undefined || rest.length > 0) return undefined;
+  // Indexes rather than split: answers hold thousands of IRIs to read back.
+  if (!iri.startsWith(base) || iri[base.length] !== '/') return undefined;
+  const sourceEnd = iri.indexOf('/', base.length + 1);
+  const segmentEnd = sourceEnd < 0 ? -1 : iri.indexOf('/', sourceEnd + 1);
+  if (segmentEnd < 0 || iri.indexOf('/', segmentEnd + 1) >= 0) return undefined;
+  const source = iri.slice(base.length + 1, sourceEnd);
+  const table = findTableBySegment(iri.slice(sourceEnd + 1, segmentEnd));
+  const key = iri.slice(segmentEnd + 1);
+  if (!source || !table) return undefined;
+  if (!key.includes('%')) return { source, table, key };
   try {
     return { source, table, key: decodeURIComponent(key) };
   } catch {
