@@ -209,6 +209,7 @@ function candidateBindings(criteria: Criteria) {
 }
 
 const idOf = (view: ClientView) => view.row[COL.PersonalID] ?? '';
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The Client row a candidate's IRI names (one source's client IRIs share a prefix; hundreds per search). */
 function clientRowReader(at: Scoped): (iri: string) => Row | undefined {
@@ -245,7 +246,8 @@ export async function searchClients(request: RouteRequest, services: ApiServices
     if (view && points > 0) matches.push({ view, score: points });
   }
   const ranked = matches
-    .sort((a, b) => b.score - a.score || idOf(a.view).localeCompare(idOf(b.view)))
+    // Ties by PersonalID in code-unit order, as lists page (ICU's localeCompare cost 0.2 ms here).
+    .sort((a, b) => b.score - a.score || compareText(idOf(a.view), idOf(b.view)))
     .slice(0, limit);
   return respond(request, at, {
     json: {
