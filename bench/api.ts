@@ -70,7 +70,8 @@ const store = await EmbeddedStore.open({ dir, baseIri: BASE });
 await store.indexReady;
 console.log(`LSA sample imported and indexed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-let captured: { sparql: string; options: QueryOptions | undefined }[] | undefined;
+type Captured = { sparql: string; options: QueryOptions | undefined }[];
+let captured: Captured | undefined;
 const runQuery = store.query.bind(store);
 // Records what each request runs; the store still answers (this is a tap, not a stand-in).
 store.query = (sparql, options) => {
@@ -242,10 +243,25 @@ async function request(
   return { status: response.status, path, queries, again };
 }
 
+/** Each request's queries timed together through `run`, after the first WARMUP requests' as warm-up. */
+async function replayAll(
+  replays: readonly Captured[],
+  run: (query: Captured[number]) => Promise<unknown>,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (const [i, queries] of [...replays.slice(0, WARMUP), ...replays].entries()) {
+    const elapsed = await timed(async () => {
+      for (const q of queries) await run(q);
+    });
+    if (i >= Math.min(WARMUP, replays.length)) times.push(elapsed);
+  }
+  return times;
+}
+
 async function measure(route: RouteSpec): Promise<Result> {
   for (let i = 0; i < WARMUP; i++) await request(route);
   const http: number[] = [];
-  const replays: NonNullable<typeof captured>[] = [];
+  const replays: Captured[] = [];
   const statuses = new Map<number, number>();
   let slowest = { path: '', ms: 0 };
   const [bare, warm]: number[][] = [[], []];
@@ -272,20 +288,10 @@ async function measure(route: RouteSpec): Promise<Result> {
     ];
     for (const step of i % 2 === 0 ? steps : steps.reverse()) await step();
   }
-  // Replays every request's queries in order, on the store itself (no HTTP, no handler, no JSON).
-  const sparql: number[] = [];
-  for (const [i, queries] of [...replays.slice(0, WARMUP), ...replays].entries()) {
-    const begin = performance.now();
-    for (const q of queries) await runQuery(q.sparql, q.options);
-    if (i >= Math.min(WARMUP, replays.length)) sparql.push(performance.now() - begin);
-  }
+  // Replays every request's queries in order, on the store itself (no HTTP, no handler, no JSON)…
+  const sparql = await replayAll(replays, (q) => runQuery(q.sparql, q.options));
   // …and through Hearth's own SPARQL endpoint over HTTP: the same engine, behind the same transport.
-  const sparqlHttp: number[] = [];
-  for (const [i, queries] of [...replays.slice(0, WARMUP), ...replays].entries()) {
-    const begin = performance.now();
-    for (const q of queries) await sparqlOverHttp(q.sparql);
-    if (i >= Math.min(WARMUP, replays.length)) sparqlHttp.push(performance.now() - begin);
-  }
+  const sparqlHttp = await replayAll(replays, (q) => sparqlOverHttp(q.sparql));
   const queries = replays.reduce((n, r) => n + r.length, 0);
   return { route, http, sparql, sparqlHttp, bare, warm, statuses, queries, slowest };
 }

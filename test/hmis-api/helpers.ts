@@ -22,6 +22,24 @@ export const DEMO_DIR = path.resolve(import.meta.dirname, '../../demo/fy2026');
 export const BASE = 'http://hearth.test/id';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijklmnop';
 
+/** A valid new client: every non-nullable Client.csv column of the model, values from its lists. */
+export const NEW_CLIENT = {
+  FirstName: 'Ada',
+  LastName: 'Testperson',
+  NameDataQuality: 1,
+  SSNDataQuality: 99,
+  DOB: '1990-04-01',
+  DOBDataQuality: 1,
+  AmIndAKNative: 0,
+  Asian: 0,
+  BlackAfAmerican: 0,
+  HispanicLatinao: 1,
+  MidEastNAfrican: 0,
+  NativeHIPacific: 0,
+  White: 0,
+  VeteranStatus: 0,
+};
+
 export type CsvRow = Record<string, string>;
 export type Csv = Map<string, CsvRow[]>;
 

@@ -16,6 +16,7 @@ import {
   closeServer,
   DEMO_DIR,
   json,
+  NEW_CLIENT,
   openServer,
   readCsvFolder,
   type Server,
@@ -33,24 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeServer(server);
 });
-
-/** A valid new client: every non-nullable Client.csv column of the model, values from its lists. */
-const NEW_CLIENT = {
-  FirstName: 'Ada',
-  LastName: 'Testperson',
-  NameDataQuality: 1,
-  SSNDataQuality: 99,
-  DOB: '1990-04-01',
-  DOBDataQuality: 1,
-  AmIndAKNative: 0,
-  Asian: 0,
-  BlackAfAmerican: 0,
-  HispanicLatinao: 1,
-  MidEastNAfrican: 0,
-  NativeHIPacific: 0,
-  White: 0,
-  VeteranStatus: 0,
-};
 
 describe('POST /client (scenario 2)', () => {
   it('creates a client: 201, Location, server-set PersonalID, dates, UserID and ExportID', async () => {

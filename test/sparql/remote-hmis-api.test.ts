@@ -12,7 +12,7 @@ import type { EmbeddedStore } from '../../src/store/embedded-store.ts';
 import { SparqlHttpStore } from '../../src/store/sparql-http-store.ts';
 import { tempDir } from '../helpers/exports.ts';
 import { ClientPlans, PLAN_CASES } from '../hmis-api/client-plans.ts';
-import { type CsvRow, call, DEMO_DIR, readCsvFolder } from '../hmis-api/helpers.ts';
+import { type CsvRow, call, DEMO_DIR, NEW_CLIENT, readCsvFolder } from '../hmis-api/helpers.ts';
 import { ADMIN_TOKEN, BASE, openSparqlServer, type SparqlServer } from './helpers.ts';
 import { startVirtuoso, type Virtuoso } from './virtuoso.ts';
 
@@ -149,22 +149,7 @@ describe('GET /clients: the client-window query on Virtuoso', () => {
 });
 
 describe('writes through the HMIS API on the remote backend', () => {
-  const client = {
-    FirstName: 'Remote',
-    LastName: 'Testperson',
-    NameDataQuality: 1,
-    SSNDataQuality: 99,
-    DOB: '1991-05-02',
-    DOBDataQuality: 1,
-    AmIndAKNative: 0,
-    Asian: 0,
-    BlackAfAmerican: 0,
-    HispanicLatinao: 1,
-    MidEastNAfrican: 0,
-    NativeHIPacific: 0,
-    White: 0,
-    VeteranStatus: 0,
-  };
+  const client = { ...NEW_CLIENT, FirstName: 'Remote', DOB: '1991-05-02' };
   it('POST /client lands on the server: another process reads it after a catch-up; a bad one is a 422', async () => {
     const created = await call(remoteApp, 'POST', '/client', { body: client });
     expect(created.status).toBe(201);

@@ -17,7 +17,7 @@
  */
 
 import type * as RDF from '@rdfjs/types';
-import { table } from '../../model/index.ts';
+import { fieldIndex, table } from '../../model/index.ts';
 import { type Binding, count, iri, literal } from '../../query/bind.ts';
 import { parseRecordIri, recordIri } from '../../rdf/iris.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
@@ -28,8 +28,7 @@ import { enrollmentSummary } from './summaries.ts';
 
 const CLIENT = table('Client');
 const SUMMARY_COLUMNS = ['PersonalID', 'FirstName', 'LastName', 'DOB'] as const;
-const column = (name: string) => CLIENT.fields.findIndex((f) => f.name === name);
-const COLUMNS = SUMMARY_COLUMNS.map((name) => [name, column(name)] as const);
+const COLUMNS = SUMMARY_COLUMNS.map((name) => [name, fieldIndex(CLIENT, name)] as const);
 
 type Params = Record<string, string | number | undefined>;
 const term = (value: string | number | undefined, type: 'date' | 'integer') =>
@@ -65,10 +64,9 @@ const WINDOW_BYTES = 60_000;
 export const SCAN_BUDGET = 2500;
 /** Up to this many candidate enrollments, the one query from the projects costs ≤ ~30 ms. */
 const NARROW_ENROLLMENTS = 2000;
-const FUNDER = table('Funder');
-const FUNDER_CODE = FUNDER.fields.findIndex((f) => f.name === 'Funder');
-const FUNDER_PROJECT = FUNDER.fields.findIndex((f) => f.name === 'ProjectID');
-const PROJECT_TYPE = table('Project').fields.findIndex((f) => f.name === 'ProjectType');
+const FUNDER_CODE = fieldIndex(table('Funder'), 'Funder');
+const FUNDER_PROJECT = fieldIndex(table('Funder'), 'ProjectID');
+const PROJECT_TYPE = fieldIndex(table('Project'), 'ProjectType');
 
 /** Enrollments in the projects of this funder and type (either may be absent), deleted ones included. */
 function enrollmentsInProjects(at: Scoped, funder: Params[string], projectType: Params[string]): number {

@@ -17,12 +17,11 @@
  */
 import { table } from '../../model/index.ts';
 import { literal } from '../../query/bind.ts';
-import { recordIri } from '../../rdf/iris.ts';
 import type { Row } from '../../store/record-state.ts';
 import { ApiError, type FieldError } from '../errors.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import { isCalendarDate } from '../router.ts';
-import { type ClientView, clientView, graphTerm, type Scoped, scoped, select } from './common.ts';
+import { type ClientView, clientView, graphTerm, recordAt, scoped, select } from './common.ts';
 import { DEFAULT_LIMIT } from './paging.ts';
 import { part, respond, rowJson } from './representations.ts';
 
@@ -211,22 +210,6 @@ function candidateBindings(criteria: Criteria) {
 const idOf = (view: ClientView) => view.row[COL.PersonalID] ?? '';
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The Client row a candidate's IRI names (one source's client IRIs share a prefix; hundreds per search). */
-function clientRowReader(at: Scoped): (iri: string) => Row | undefined {
-  const prefix = recordIri(at.base, at.source, CLIENT, '');
-  const rows = at.state.table('Client').rows;
-  return (iri) => {
-    if (!iri.startsWith(prefix)) return undefined;
-    const key = iri.slice(prefix.length);
-    if (!key.includes('%')) return rows.get(key);
-    try {
-      return rows.get(decodeURIComponent(key));
-    } catch {
-      return undefined;
-    }
-  };
-}
-
 export async function searchClients(request: RouteRequest, services: ApiServices): Promise<Response> {
   const criteria = parseCriteria(request.body);
   const at = scoped(request, services);
@@ -238,9 +221,8 @@ export async function searchClients(request: RouteRequest, services: ApiServices
   // Clients shared by consent are scored on their shared columns only (clientView empties the rest).
   const score = scorer(criteria);
   const matches: { view: ClientView; score: number }[] = [];
-  const clientRow = clientRowReader(at);
   for (const solution of solutions) {
-    const row = clientRow(solution.client?.value ?? '');
+    const row = recordAt(at, solution.client)?.row;
     const view = row && clientView(at, row);
     const points = view ? score(view.row) : 0;
     if (view && points > 0) matches.push({ view, score: points });
