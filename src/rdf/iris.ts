@@ -36,9 +36,15 @@ export function parseRecordIri(
   const table = findTableBySegment(iri.slice(sourceEnd + 1, segmentEnd));
   const key = iri.slice(segmentEnd + 1);
   if (!source || !table) return undefined;
-  if (!key.includes('%')) return { source, table, key };
+  const decoded = decodeKey(key);
+  return decoded === undefined ? undefined : { source, table, key: decoded };
+}
+
+/** A key as written in a record IRI, decoded; undefined when its escapes are malformed. */
+export function decodeKey(encoded: string): string | undefined {
+  if (!encoded.includes('%')) return encoded; // the common case: nothing to decode
   try {
-    return { source, table, key: decodeURIComponent(key) };
+    return decodeURIComponent(encoded);
   } catch {
     return undefined;
   }

@@ -22,7 +22,8 @@ import {
   visibleEnrollments,
 } from './common.ts';
 import { cut, pageBindings, pageOf } from './paging.ts';
-import { part, respond, rowJson } from './representations.ts';
+import { rowJson } from './record-json.ts';
+import { part, respond } from './representations.ts';
 import { ENROLLMENT_COLUMNS, enrollmentSummary } from './summaries.ts';
 
 const CLIENT = table('Client');

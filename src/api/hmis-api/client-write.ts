@@ -22,7 +22,8 @@ import { ApiError, type FieldError } from '../errors.ts';
 import { API_EXPORT_ID, apiExportOperations, jsonCell, timestamp } from '../record-writes.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import { scoped, visibleClient } from './common.ts';
-import { part, respond, rowJson } from './representations.ts';
+import { rowJson } from './record-json.ts';
+import { part, respond } from './representations.ts';
 
 const CLIENT = table('Client');
 /** Columns only the server writes. */

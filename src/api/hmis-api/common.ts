@@ -7,7 +7,7 @@ import type * as RDF from '@rdfjs/types';
 import { type TableSpec, table } from '../../model/index.ts';
 import { type Binding, bindQuery, iri, type Term } from '../../query/bind.ts';
 import { solutionsOf } from '../../query/results.ts';
-import { graphIri, parseRecordIri, recordIri } from '../../rdf/iris.ts';
+import { decodeKey, graphIri, parseRecordIri, recordIri } from '../../rdf/iris.ts';
 import { type AccessScope, scopeFor } from '../../security/policy.ts';
 import { type Row, SourceState } from '../../store/record-state.ts';
 import { ApiError } from '../errors.ts';
@@ -160,4 +160,19 @@ export function recordAt(at: Scoped, term: RDF.Term | undefined): { spec: TableS
   if (!parsed || parsed.source !== at.source) return undefined;
   const row = at.state.get(parsed.table.name, parsed.key);
   return row ? { spec: parsed.table, row } : undefined;
+}
+
+/**
+ * Reads rows of one table from the IRIs an answer names: `recordAt` for a known table, minus the
+ * general parse (answers name hundreds of records of the same table). Undefined for any other IRI.
+ */
+export function rowReader(at: Scoped, tableName: string): (term: RDF.Term | undefined) => Row | undefined {
+  const prefix = recordIri(at.base, at.source, table(tableName), '');
+  const rows = at.state.table(tableName).rows;
+  return (term) => {
+    if (term?.termType !== 'NamedNode' || !term.value.startsWith(prefix)) return undefined;
+    const encoded = term.value.slice(prefix.length);
+    const key = encoded.includes('/') ? undefined : decodeKey(encoded);
+    return key === undefined ? undefined : rows.get(key);
+  };
 }

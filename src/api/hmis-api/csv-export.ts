@@ -18,7 +18,8 @@ import { fieldIndex, TABLES, type TableSpec, table } from '../../model/index.ts'
 import type { Row } from '../../store/record-state.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import { type Scoped, scoped, visibleClient } from './common.ts';
-import { part, respond, rowJson } from './representations.ts';
+import { rowJson } from './record-json.ts';
+import { part, respond } from './representations.ts';
 
 export const ZIP = 'application/zip';
 

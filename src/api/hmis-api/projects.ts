@@ -5,9 +5,19 @@
 import { table } from '../../model/index.ts';
 import { literal } from '../../query/bind.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
-import { graphTerm, notFound, recordAt, recordTerm, scoped, select, visibleProjects } from './common.ts';
+import {
+  graphTerm,
+  notFound,
+  recordAt,
+  recordTerm,
+  rowReader,
+  scoped,
+  select,
+  visibleProjects,
+} from './common.ts';
 import { cut, pageBindings, pageOf } from './paging.ts';
-import { part, type RecordPart, respond, rowJson } from './representations.ts';
+import { jsonText, type RawJson, rowJson, rowJsonText } from './record-json.ts';
+import { part, type RecordPart, respond } from './representations.ts';
 import { exitOf } from './summaries.ts';
 
 const CLIENT = table('Client');
@@ -38,11 +48,12 @@ export async function getProjectClients(request: RouteRequest, services: ApiServ
     ...pageBindings(page, 'string'),
   });
   const { items, next } = cut(solutions, page, (s) => [s.client?.value ?? '', s.enrollment?.value ?? '']);
-  const clients: unknown[] = [];
+  const clients: RawJson[] = [];
   const records: RecordPart[] = [];
+  const [clientAt, enrollmentAt] = [rowReader(at, 'Client'), rowReader(at, 'Enrollment')];
   for (const solution of items) {
-    const client = recordAt(at, solution.client)?.row;
-    const enrollment = recordAt(at, solution.enrollment)?.row;
+    const client = clientAt(solution.client);
+    const enrollment = enrollmentAt(solution.enrollment);
     if (!client || !enrollment || !at.scope.canSeeRecord(at.source, 'Enrollment', enrollment)) continue;
     const exit = exitOf(at.state, enrollment[ENROLLMENT_ID] ?? '');
     // PersonalID first, then the enrollment's dates, then the client's other columns.
@@ -52,7 +63,7 @@ export async function getProjectClients(request: RouteRequest, services: ApiServ
       EntryDate: enrollment[ENTRY_DATE] || null,
       ExitDate: exit?.[EXIT_DATE] || null,
     };
-    clients.push(rowJson(CLIENT, client, undefined, item));
+    clients.push(rowJsonText(CLIENT, client, undefined, item));
     records.push(
       part('Client', client),
       part('Enrollment', enrollment, ['EnrollmentID', 'PersonalID', 'ProjectID', 'EntryDate']),
@@ -60,7 +71,7 @@ export async function getProjectClients(request: RouteRequest, services: ApiServ
     if (exit) records.push(part('Exit', exit, ['ExitID', 'EnrollmentID', 'ExitDate']));
   }
   return respond(request, at, {
-    json: { clients, ...(next ? { nextCursor: next } : {}) },
+    json: jsonText({ clients, ...(next ? { nextCursor: next } : {}) }),
     records,
     next,
   });

@@ -8,7 +8,8 @@ import { findTableBySegment } from '../../model/index.ts';
 import { rolesFor } from '../../security/policy.ts';
 import type { ApiServices, RouteRequest, RouteSpec } from '../route-spec.ts';
 import { notFound, scoped } from './common.ts';
-import { DATA_TYPES, part, respond, rowJson } from './representations.ts';
+import { rowJson } from './record-json.ts';
+import { DATA_TYPES, part, respond } from './representations.ts';
 
 export async function getRecord(request: RouteRequest, services: ApiServices): Promise<Response> {
   const { source, segment, key } = request.params as Record<string, string>;

@@ -14,6 +14,7 @@ import { datatypeOf, toLexical } from '../../rdf/record-quads.ts';
 import type { Row } from '../../store/record-state.ts';
 import type { RouteRequest } from '../route-spec.ts';
 import type { Scoped } from './common.ts';
+import { RawJson } from './record-json.ts';
 
 export const JSON_TYPE = 'application/json';
 export const JSON_LD = 'application/ld+json';
@@ -21,9 +22,6 @@ export const TURTLE = 'text/turtle';
 export const N_TRIPLES = 'application/n-triples';
 /** What every data route can answer with, JSON first (the default). */
 export const DATA_TYPES: readonly string[] = [JSON_TYPE, JSON_LD, TURTLE, N_TRIPLES];
-
-export type JsonValue = string | number | null;
-export type JsonRecord = Record<string, JsonValue>;
 
 /** One record of an answer; `columns` limits it to what the JSON shows (default: every column). */
 export interface RecordPart {
@@ -33,6 +31,7 @@ export interface RecordPart {
 }
 
 export interface Answer {
+  /** The JSON answer: a value, or text already written (record-json.ts). */
   readonly json: unknown;
   readonly records: readonly RecordPart[];
   /** The cursor of the next page; also sent as a `Link: <…>; rel="next"` header. */
@@ -42,38 +41,6 @@ export interface Answer {
 
 const XSD_STRING = 'http://www.w3.org/2001/XMLSchema#string';
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
-
-/** A column's value in JSON: integers and money as numbers, date-times as xsd:dateTime, '' as null. */
-export function jsonValue(field: FieldSpec, value: string | undefined): JsonValue {
-  if (!value) return null;
-  switch (field.type.kind) {
-    case 'integer':
-    case 'money':
-      return Number(value);
-    case 'datetime':
-      return toLexical(field.type, value);
-    default:
-      return value;
-  }
-}
-
-/**
- * A record as a JSON object in column order, limited to `columns` when given. Written into `json`
- * (after its keys; a key it has already keeps its place): cheaper than spreading into another.
- */
-export function rowJson(
-  spec: TableSpec,
-  row: Row,
-  columns?: readonly string[],
-  json: JsonRecord = {},
-): JsonRecord {
-  const fields = spec.fields;
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] as FieldSpec;
-    if (!columns || columns.includes(field.name)) json[field.name] = jsonValue(field, row[i]);
-  }
-  return json;
-}
 
 export const part = (tableName: string, row: Row, columns?: readonly string[]): RecordPart => ({
   spec: table(tableName),
@@ -230,10 +197,12 @@ export async function respond(request: RouteRequest, at: Scoped, answer: Answer)
         status,
         headers: { ...headers, 'Content-Type': `${N_TRIPLES}; charset=utf-8` },
       });
-    default:
-      return Response.json(answer.json, {
+    default: {
+      const json = answer.json instanceof RawJson ? answer.json.text : JSON.stringify(answer.json);
+      return new Response(json, {
         status,
         headers: { ...headers, 'Content-Type': `${JSON_TYPE}; charset=utf-8` },
       });
+    }
   }
 }

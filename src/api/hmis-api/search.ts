@@ -21,9 +21,10 @@ import type { Row } from '../../store/record-state.ts';
 import { ApiError, type FieldError } from '../errors.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import { isCalendarDate } from '../router.ts';
-import { type ClientView, clientView, graphTerm, recordAt, scoped, select } from './common.ts';
+import { type ClientView, clientView, graphTerm, rowReader, scoped, select } from './common.ts';
 import { DEFAULT_LIMIT } from './paging.ts';
-import { part, respond, rowJson } from './representations.ts';
+import { jsonText, rowJsonText } from './record-json.ts';
+import { part, respond } from './representations.ts';
 
 const CLIENT = table('Client');
 const column = (name: string) => CLIENT.fields.findIndex((f) => f.name === name);
@@ -219,12 +220,16 @@ export async function searchClients(request: RouteRequest, services: ApiServices
     ...candidateBindings(criteria),
   });
   // Clients shared by consent are scored on their shared columns only (clientView empties the rest).
+  // An emptied column scores 0, so a row that scores 0 whole scores 0 in any view: most candidates
+  // are dropped before the policy is asked.
   const score = scorer(criteria);
+  const clientAt = rowReader(at, 'Client');
   const matches: { view: ClientView; score: number }[] = [];
   for (const solution of solutions) {
-    const row = recordAt(at, solution.client)?.row;
-    const view = row && clientView(at, row);
-    const points = view ? score(view.row) : 0;
+    const row = clientAt(solution.client);
+    const whole = row ? score(row) : 0;
+    const view = row && whole > 0 ? clientView(at, row) : undefined;
+    const points = view?.columns ? score(view.row) : whole;
     if (view && points > 0) matches.push({ view, score: points });
   }
   const ranked = matches
@@ -232,9 +237,9 @@ export async function searchClients(request: RouteRequest, services: ApiServices
     .sort((a, b) => b.score - a.score || compareText(idOf(a.view), idOf(b.view)))
     .slice(0, limit);
   return respond(request, at, {
-    json: {
-      matchedClients: ranked.map(({ view, score }) => rowJson(CLIENT, view.row, view.columns, { score })),
-    },
+    json: jsonText({
+      matchedClients: ranked.map(({ view, score }) => rowJsonText(CLIENT, view.row, view.columns, { score })),
+    }),
     records: ranked.map(({ view }) => part('Client', view.row, view.columns)),
   });
 }

@@ -15,7 +15,8 @@ import {
   visibleEnrollments,
 } from './common.ts';
 import { cut, pageBindings, pageOf } from './paging.ts';
-import { part, type RecordPart, respond, rowJson } from './representations.ts';
+import { rowJson } from './record-json.ts';
+import { part, type RecordPart, respond } from './representations.ts';
 
 export async function getClientServices(request: RouteRequest, services: ApiServices): Promise<Response> {
   const at = scoped(request, services);

@@ -5,7 +5,8 @@
 import { fieldIndex, table } from '../../model/index.ts';
 import { isDeleted } from '../../security/policy.ts';
 import type { Row, SourceState } from '../../store/record-state.ts';
-import { type JsonRecord, part, type RecordPart, rowJson } from './representations.ts';
+import { type JsonRecord, rowJson } from './record-json.ts';
+import { part, type RecordPart } from './representations.ts';
 
 const ENROLLMENT = table('Enrollment');
 const EXIT = table('Exit');

@@ -7,7 +7,7 @@ import type { FieldPair, ResourceMapping } from '../../../mappings/openhmis/reso
 import { type FieldSpec, fieldIndex, type TableSpec, table } from '../../model/index.ts';
 import type { Row } from '../../store/record-state.ts';
 import { ApiError, type FieldError } from '../errors.ts';
-import { jsonValue as hmisJsonValue } from '../hmis-api/representations.ts';
+import { jsonValue as hmisJsonValue } from '../hmis-api/record-json.ts';
 import { jsonCell } from '../record-writes.ts';
 
 export interface MappedField {
