@@ -44,7 +44,12 @@ describe('rowJsonText', () => {
 
   it('keeps the leading keys first, a column of the same name giving its value there', () => {
     const row = filled('v');
-    sameText(row, undefined, { PersonalID: null, EnrollmentID: 'E1', EntryDate: '2024-01-01', ExitDate: null });
+    sameText(row, undefined, {
+      PersonalID: null,
+      EnrollmentID: 'E1',
+      EntryDate: '2024-01-01',
+      ExitDate: null,
+    });
     sameText(row, undefined, { score: 0.875 });
     sameText(row, ['LastName', 'DOB'], { score: 1, LastName: 'hidden?' });
     sameText(row, [], { 'quote"key': 'x' });
