@@ -38,7 +38,23 @@ describe('rowJsonText', () => {
   });
 
   it('writes numbers as JSON.stringify does, and non-numbers in numeric columns as null', () => {
-    for (const value of ['007', '1.50', '-0', '1e3', 'abc', '0x10', ' 12 ', '99999999999999999999'])
+    for (const value of [
+      '0',
+      '7',
+      '00',
+      '01',
+      '10',
+      '99',
+      '007',
+      '1.50',
+      '-0',
+      '-1',
+      '1e3',
+      'abc',
+      '0x10',
+      ' 12 ',
+      '99999999999999999999',
+    ])
       sameText(filled(value));
   });
 

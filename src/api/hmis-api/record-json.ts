@@ -57,22 +57,56 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 function valueText(value: JsonValue): string {
   if (value === null) return 'null';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
-  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+  return stringText(value);
+}
+
+const stringText = (value: string) => (NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`);
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/** JSON.stringify(Number(value)); codes of one or two digits (most numeric columns) as they are. */
+function numberText(value: string): string {
+  const first = value.charCodeAt(0);
+  if (value.length === 1 && isDigit(first)) return value;
+  if (value.length === 2 && first !== 48 && isDigit(first) && isDigit(value.charCodeAt(1))) return value;
+  return valueText(Number(value));
+}
+
+/** How a column is written: as a string, as a number, or as an xsd:dateTime string. */
+type Kind = 'text' | 'number' | 'datetime';
+
+/** A column's value as `valueText(jsonValue(field, value))` writes it, without the detour. */
+function columnText(kind: Kind, value: string | undefined): string {
+  if (!value) return 'null';
+  if (kind === 'number') return numberText(value);
+  return stringText(kind === 'datetime' ? value.replace(' ', 'T') : value);
 }
 
 interface TableText {
-  /** Per column, its name as a JSON key followed by the colon. */
+  /** Per column, its name as a JSON key and colon; with a comma before it for every column but the first written. */
   readonly keys: readonly string[];
+  readonly commaKeys: readonly string[];
+  readonly kinds: readonly Kind[];
   readonly index: ReadonlyMap<string, number>;
 }
 
 const TABLE_TEXT = new WeakMap<TableSpec, TableText>();
 
+const kindOf = (field: FieldSpec): Kind =>
+  field.type.kind === 'integer' || field.type.kind === 'money'
+    ? 'number'
+    : field.type.kind === 'datetime'
+      ? 'datetime'
+      : 'text';
+
 function tableText(spec: TableSpec): TableText {
   let text = TABLE_TEXT.get(spec);
   if (!text) {
+    const keys = spec.fields.map((field) => `${JSON.stringify(field.name)}:`);
     text = {
-      keys: spec.fields.map((field) => `${JSON.stringify(field.name)}:`),
+      keys,
+      commaKeys: keys.map((key) => `,${key}`),
+      kinds: spec.fields.map(kindOf),
       index: new Map(spec.fields.map((field, i) => [field.name, i])),
     };
     TABLE_TEXT.set(spec, text);
@@ -83,6 +117,7 @@ function tableText(spec: TableSpec): TableText {
 /**
  * `rowJson(spec, row, columns, lead)` as JSON text: `lead`'s keys first (a column of the same name
  * gives its value there), then the row's other columns in order, limited to `columns` when given.
+ * Pages write it for thousands of values, hence the precomputed keys and the plain loop.
  */
 export function rowJsonText(
   spec: TableSpec,
@@ -90,22 +125,23 @@ export function rowJsonText(
   columns?: readonly string[],
   lead: JsonRecord = {},
 ): RawJson {
-  const { keys, index } = tableText(spec);
+  const { keys, commaKeys, kinds, index } = tableText(spec);
   const fields = spec.fields;
   const shows = (i: number) => !columns || columns.includes((fields[i] as FieldSpec).name);
-  let out = '';
+  let out = '{';
+  const written: number[] = []; // the columns lead placed
   for (const name of Object.keys(lead)) {
     const i = index.get(name);
-    const value =
-      i !== undefined && shows(i) ? jsonValue(fields[i] as FieldSpec, row[i]) : (lead[name] as JsonValue);
-    out += `${out ? ',' : ''}${JSON.stringify(name)}:${valueText(value)}`;
+    const shown = i !== undefined && shows(i);
+    if (shown) written.push(i);
+    const value = shown ? columnText(kinds[i] as Kind, row[i]) : valueText(lead[name] as JsonValue);
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(name)}:${value}`;
   }
   for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] as FieldSpec;
-    if (!shows(i) || Object.hasOwn(lead, field.name)) continue;
-    out += `${out ? ',' : ''}${keys[i]}${valueText(jsonValue(field, row[i]))}`;
+    if ((columns && !shows(i)) || (written.length > 0 && written.includes(i))) continue;
+    out += (out.length > 1 ? commaKeys[i] : keys[i]) + columnText(kinds[i] as Kind, row[i]);
   }
-  return new RawJson(`{${out}}`);
+  return new RawJson(`${out}}`);
 }
 
 /** JSON.stringify for an envelope of plain objects, arrays and values, with RawJson spliced in. */
