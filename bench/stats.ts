@@ -17,3 +17,12 @@ export function percentile(values: readonly number[], p: number): number | undef
 /** `3.14 ms`, `42.0 ms`; `—` for no value. */
 export const ms = (n: number | undefined): string =>
   n === undefined ? '—' : `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+
+/**
+ * The median of `a[i] / b[i]`: how much slower `a` is than `b`, for measurements taken in pairs, side
+ * by side in time, so that the machine's drift cancels within each pair.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number | undefined {
+  const ratios = a.flatMap((x, i) => (b[i] ? [x / (b[i] as number)] : []));
+  return percentile(ratios, 50);
+}

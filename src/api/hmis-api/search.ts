@@ -131,17 +131,14 @@ function foldedNameMatch(q: string, n: string): number {
 }
 
 /** Stored names, normalized once per row version (rows are replaced, never changed, on update). */
-const FOLDED = new WeakMap<Row, { readonly FirstName: string; readonly LastName: string }>();
-function folded(row: Row, name: 'FirstName' | 'LastName'): string {
+const FOLDED = new WeakMap<Row, { readonly first: string; readonly last: string }>();
+function folded(row: Row): { readonly first: string; readonly last: string } {
   let names = FOLDED.get(row);
   if (!names) {
-    names = {
-      FirstName: normalizeName(row[COL.FirstName] ?? ''),
-      LastName: normalizeName(row[COL.LastName] ?? ''),
-    };
+    names = { first: normalizeName(row[COL.FirstName] ?? ''), last: normalizeName(row[COL.LastName] ?? '') };
     FOLDED.set(row, names);
   }
-  return names[name];
+  return names;
 }
 
 const WEIGHTS: Readonly<Record<keyof Criteria, number>> = {
@@ -152,36 +149,47 @@ const WEIGHTS: Readonly<Record<keyof Criteria, number>> = {
   FirstName: 1.5,
 };
 
-/** `query` is the criterion as given; `foldedQuery` the same name normalized (names only). */
-function matchOf(name: keyof Criteria, query: string, foldedQuery: string, row: Row): number {
-  const value = row[COL[name]] ?? '';
-  if (!value) return 0;
+/** How well a row matches one criterion, in [0, 1] (see the table at the top); built once per search. */
+function matcher(name: keyof Criteria, query: string): (row: Row) => number {
   switch (name) {
     case 'PersonalID':
-      return value === query ? 1 : 0;
+      return (row) => (row[COL.PersonalID] === query ? 1 : 0);
     case 'SSN':
-      if (query.length === 4) return value.endsWith(query) ? 1 : 0;
-      return value === query ? 1 : value.slice(-4) === query.slice(-4) ? 0.5 : 0;
+      return query.length === 4
+        ? (row) => (row[COL.SSN]?.endsWith(query) ? 1 : 0)
+        : (row) => {
+            const value = row[COL.SSN] ?? '';
+            return !value ? 0 : value === query ? 1 : value.slice(-4) === query.slice(-4) ? 0.5 : 0;
+          };
     case 'DOB':
-      if (query.length === 4) return value.startsWith(`${query}-`) ? 1 : 0;
-      return value === query ? 1 : value.slice(0, 4) === query.slice(0, 4) ? 0.3 : 0;
-    default:
-      return foldedNameMatch(foldedQuery, folded(row, name));
+      return query.length === 4
+        ? (row) => (row[COL.DOB]?.startsWith(`${query}-`) ? 1 : 0)
+        : (row) => {
+            const value = row[COL.DOB] ?? '';
+            return !value ? 0 : value === query ? 1 : value.slice(0, 4) === query.slice(0, 4) ? 0.3 : 0;
+          };
+    case 'FirstName': {
+      const q = normalizeName(query);
+      return (row) => foldedNameMatch(q, folded(row).first);
+    }
+    case 'LastName': {
+      const q = normalizeName(query);
+      return (row) => foldedNameMatch(q, folded(row).last);
+    }
   }
 }
 
-/** Scores a row in [0, 1] (three decimals); the criteria's names are normalized once, not per row. */
+/** Scores a row in [0, 1] (three decimals); the criteria are read and normalized once, not per row. */
 export function scorer(criteria: Criteria): (row: Row) => number {
   const terms = (Object.entries(criteria) as [keyof Criteria, string][]).map(([name, query]) => ({
-    name,
-    query,
-    folded: name === 'FirstName' || name === 'LastName' ? normalizeName(query) : query,
+    weight: WEIGHTS[name],
+    match: matcher(name, query),
   }));
-  const total = terms.reduce((sum, term) => sum + WEIGHTS[term.name], 0);
+  const total = terms.reduce((sum, term) => sum + term.weight, 0);
   return (row) => {
     if (total === 0) return 0;
     let got = 0;
-    for (const term of terms) got += WEIGHTS[term.name] * matchOf(term.name, term.query, term.folded, row);
+    for (const term of terms) got += term.weight * term.match(row);
     return Math.round((got / total) * 1000) / 1000;
   };
 }
