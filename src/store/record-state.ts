@@ -37,6 +37,9 @@ function emptyTable(spec: TableSpec): TableState {
   };
 }
 
+/** What childKeys answers for a parent without children: one shared set, never written to. */
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 export class SourceState {
   /** Quads this source's records make, kept current so capacity checks cost nothing. */
   quads = 0;
@@ -78,7 +81,7 @@ export class SourceState {
 
   /** Keys of `table` rows whose `field` (a link field such as PersonalID) equals `parentKey`. */
   childKeys(table: string, field: string, parentKey: string): ReadonlySet<string> {
-    return this.table(table).children.get(field)?.byParent.get(parentKey) ?? new Set();
+    return this.table(table).children.get(field)?.byParent.get(parentKey) ?? NO_KEYS;
   }
 
   /**
