@@ -257,6 +257,9 @@ export function negotiate(accept: string | undefined, produces: readonly string[
   return best.type;
 }
 
+/** Refuses malformed UTF-8 instead of replacing it; without `stream`, each decode starts afresh. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readBody(request: Request, spec: NonNullable<RouteSpec['body']>): Promise<unknown> {
   const accepted = spec.mediaTypes ?? ['application/json'];
   const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -270,7 +273,7 @@ async function readBody(request: Request, spec: NonNullable<RouteSpec['body']>):
   if (mediaType !== 'application/json') return bytes;
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = STRICT_UTF8.decode(bytes);
   } catch {
     throw new ApiError(400, 'bad_request', 'the body is not UTF-8');
   }

@@ -5,7 +5,8 @@
  *
  * - `$name` is replaced by the bound term: an IRI, a typed literal, a bare count (LIMIT), or (for a list binding) terms
  *   separated by spaces, meant for `VALUES ?x { $name }`.
- * - Lines between `#if name` and `#endif` are kept only when `name` is bound (blocks do not nest).
+ * - Lines between `#if name` and `#endif` are kept only when `name` is bound (blocks do not nest);
+ *   other comment lines are dropped.
  *
  * Terms are checked against their datatype's lexical form and written with N-Triples escaping; IRIs
  * must be absolute and free of the characters IRIREF excludes. Anything else is refused with a
@@ -92,26 +93,52 @@ export function termText(term: Term): string {
 
 const NAME = /\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
-/** The template with `#if` blocks resolved and every `$name` replaced by its binding. */
-export function bindQuery(template: string, bindings: Readonly<Record<string, Binding>>): string {
-  const kept: string[] = [];
+/** A run of template lines, kept only when `condition` (if any) is bound. */
+interface Block {
+  readonly condition?: string;
+  readonly text: string;
+}
+
+/** Templates come from a handful of files: each is split into blocks once, not on every request. */
+const COMPILED = new Map<string, readonly Block[]>();
+
+/**
+ * The template's `#if` blocks, and the lines between them, without comment lines: those document
+ * the `.rq` file, and neither the store nor `$name` substitution needs to read them on every query.
+ */
+function compile(template: string): readonly Block[] {
+  const blocks: { condition?: string; lines: string[] }[] = [{ lines: [] }];
   let condition: string | undefined;
   for (const line of template.split('\n')) {
     const open = /^\s*#if\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(line);
     if (open) {
       if (condition !== undefined) throw new BindError('#if blocks do not nest');
-      condition = open[1];
-      continue;
-    }
-    if (/^\s*#endif\s*$/.test(line)) {
+      condition = open[1] as string;
+      blocks.push({ condition, lines: [] });
+    } else if (/^\s*#endif\s*$/.test(line)) {
       if (condition === undefined) throw new BindError('#endif without #if');
       condition = undefined;
-      continue;
-    }
-    if (condition === undefined || bindings[condition] !== undefined) kept.push(line);
+      blocks.push({ lines: [] });
+    } else if (!/^\s*#/.test(line)) (blocks.at(-1) as { lines: string[] }).lines.push(line);
   }
   if (condition !== undefined) throw new BindError(`#if ${condition} is not closed`);
-  return kept.join('\n').replace(NAME, (_, name: string) => {
+  return blocks
+    .filter((block) => block.lines.length > 0)
+    .map(({ condition, lines }) => ({ ...(condition ? { condition } : {}), text: lines.join('\n') }));
+}
+
+/** The template with `#if` blocks resolved and every `$name` replaced by its binding. */
+export function bindQuery(template: string, bindings: Readonly<Record<string, Binding>>): string {
+  let blocks = COMPILED.get(template);
+  if (!blocks) {
+    blocks = compile(template);
+    COMPILED.set(template, blocks);
+  }
+  let text = '';
+  for (const block of blocks)
+    if (block.condition === undefined || bindings[block.condition] !== undefined)
+      text += text ? `\n${block.text}` : block.text;
+  return text.replace(NAME, (_, name: string) => {
     const binding = bindings[name];
     if (binding === undefined) throw new BindError(`$${name} is not bound`);
     return isList(binding) ? binding.map(termText).join(' ') : termText(binding);

@@ -64,6 +64,7 @@ function routeOf(route: string): string {
 }
 
 export function auditLine(event: AuditEvent, time = new Date()): string {
+  const records = identifiers(event.records);
   const line = {
     time: time.toISOString(),
     principal: event.principal ? clip(event.principal.name) : null,
@@ -73,7 +74,7 @@ export function auditLine(event: AuditEvent, time = new Date()): string {
     outcome: event.outcome,
     ...(Number.isInteger(event.status) ? { status: event.status } : {}),
     ...(event.source && SAFE_TOKEN.test(event.source) ? { source: clip(event.source) } : {}),
-    ...(identifiers(event.records) ? { records: identifiers(event.records) } : {}),
+    ...(records ? { records } : {}),
   };
   return `${JSON.stringify(line)}\n`;
 }

@@ -183,6 +183,11 @@ describe('bodies and media types', () => {
     for (const rawBody of ['{"PersonalID":', 'null', '[]', '"x"', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])])
       await refused(await search({ rawBody, headers: { 'Content-Type': 'application/json' } }), 400);
     await refused(await search({ rawBody: '', headers: { 'Content-Type': 'application/json' } }), 400);
+    // The decoder is shared between requests: malformed UTF-8 before must not spoil the next body.
+    const accented = new TextEncoder().encode('{"LastName":"Núñez"}');
+    expect(
+      (await search({ rawBody: accented, headers: { 'Content-Type': 'application/json' } })).status,
+    ).toBe(200);
   });
 
   it('survives hostile JSON: deep nesting, __proto__, wrong types, PII never echoed', async () => {

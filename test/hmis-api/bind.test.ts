@@ -29,6 +29,14 @@ describe('bindQuery', () => {
     expect(withExtra).toContain('<urn:x:q> <urn:x:a> <urn:x:b> .');
   });
 
+  it('drops comment lines, so a comment naming $something needs no binding', () => {
+    const template =
+      '# Finds $nothing: documentation only.\nSELECT ?s WHERE {\n  # $either\n  ?s <urn:x:p#frag> $value .\n}';
+    const bound = bindQuery(template, { value: iri('urn:x:o') });
+    expect(bound).toBe('SELECT ?s WHERE {\n  ?s <urn:x:p#frag> <urn:x:o> .\n}');
+    expect(bindQuery(template, { value: iri('urn:x:o') })).toBe(bound); // compiled once, the same after
+  });
+
   it('keeps any string one literal, whatever it contains', () => {
     const hostile = [
       '" } ; DROP ALL ; #',
