@@ -243,7 +243,8 @@ function parseAccept(header: string): Range[] {
 /** The best of `produces` for an Accept header (ties go to the route's preference); 406 if none. */
 export function negotiate(accept: string | undefined, produces: readonly string[]): string {
   const first = produces[0] ?? 'application/json';
-  if (!accept?.trim()) return first;
+  if (!accept?.trim() || accept === '*/*') return first; // what most clients send, parsed for nothing
+  if (produces.includes(accept)) return accept;
   const ranges = parseAccept(accept);
   let best: { type: string; q: number } | undefined;
   for (const type of produces) {

@@ -79,6 +79,8 @@ export function queryForm(sparql: string): QueryForm | undefined {
 export function negotiate(form: QueryForm, accept?: string): string {
   const supported = form === 'SELECT' || form === 'ASK' ? RESULTS_TYPES : GRAPH_TYPES;
   if (!accept?.trim()) return supported[0] as string;
+  // The common case, and every query Hearth runs itself: one media type, named exactly.
+  if (supported.includes(accept)) return accept;
   const ranges = accept
     .split(',')
     .map((part, index) => {
