@@ -161,13 +161,16 @@ function matcher(name: keyof Criteria, query: string): (row: Row) => number {
             const value = row[COL.SSN] ?? '';
             return !value ? 0 : value === query ? 1 : value.slice(-4) === query.slice(-4) ? 0.5 : 0;
           };
-    case 'DOB':
+    case 'DOB': {
+      const year = query.slice(0, 4);
+      const yearPrefix = `${year}-`;
       return query.length === 4
-        ? (row) => (row[COL.DOB]?.startsWith(`${query}-`) ? 1 : 0)
+        ? (row) => (row[COL.DOB]?.startsWith(yearPrefix) ? 1 : 0)
         : (row) => {
             const value = row[COL.DOB] ?? '';
-            return !value ? 0 : value === query ? 1 : value.slice(0, 4) === query.slice(0, 4) ? 0.3 : 0;
+            return !value ? 0 : value === query ? 1 : value.slice(0, 4) === year ? 0.3 : 0;
           };
+    }
     case 'FirstName': {
       const q = normalizeName(query);
       return (row) => foldedNameMatch(q, folded(row).first);
