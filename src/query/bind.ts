@@ -99,14 +99,16 @@ interface Block {
   readonly text: string;
 }
 
-/** Templates come from a handful of files: each is split into blocks once, not on every request. */
-const COMPILED = new Map<string, readonly Block[]>();
+/** A template split into its `#if` blocks, once: stored queries are compiled when they are loaded. */
+export interface CompiledTemplate {
+  readonly blocks: readonly Block[];
+}
 
 /**
  * The template's `#if` blocks, and the lines between them, without comment lines: those document
  * the `.rq` file, and neither the store nor `$name` substitution needs to read them on every query.
  */
-function compile(template: string): readonly Block[] {
+export function compileTemplate(template: string): CompiledTemplate {
   const blocks: { condition?: string; lines: string[] }[] = [{ lines: [] }];
   let condition: string | undefined;
   for (const line of template.split('\n')) {
@@ -122,18 +124,19 @@ function compile(template: string): readonly Block[] {
     } else if (!/^\s*#/.test(line)) (blocks.at(-1) as { lines: string[] }).lines.push(line);
   }
   if (condition !== undefined) throw new BindError(`#if ${condition} is not closed`);
-  return blocks
-    .filter((block) => block.lines.length > 0)
-    .map(({ condition, lines }) => ({ ...(condition ? { condition } : {}), text: lines.join('\n') }));
+  return {
+    blocks: blocks
+      .filter((block) => block.lines.length > 0)
+      .map(({ condition, lines }) => ({ ...(condition ? { condition } : {}), text: lines.join('\n') })),
+  };
 }
 
 /** The template with `#if` blocks resolved and every `$name` replaced by its binding. */
-export function bindQuery(template: string, bindings: Readonly<Record<string, Binding>>): string {
-  let blocks = COMPILED.get(template);
-  if (!blocks) {
-    blocks = compile(template);
-    COMPILED.set(template, blocks);
-  }
+export function bindQuery(
+  template: string | CompiledTemplate,
+  bindings: Readonly<Record<string, Binding>>,
+): string {
+  const { blocks } = typeof template === 'string' ? compileTemplate(template) : template;
   let text = '';
   for (const block of blocks)
     if (block.condition === undefined || bindings[block.condition] !== undefined)

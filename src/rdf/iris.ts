@@ -19,8 +19,12 @@ export function sourceIdFrom(text: string): string {
 
 export const graphIri = (base: string, source: string): string => `${base}/${source}`;
 
+/** What every record IRI of one table of one source starts with: `{base}/{source}/{segment}/`. */
+export const recordIriPrefix = (base: string, source: string, spec: TableSpec): string =>
+  `${base}/${source}/${spec.segment}/`;
+
 export const recordIri = (base: string, source: string, spec: TableSpec, key: string): string =>
-  `${base}/${source}/${spec.segment}/${encodeURIComponent(key)}`;
+  recordIriPrefix(base, source, spec) + encodeURIComponent(key);
 
 /** The inverse of `recordIri`, or undefined when the IRI is not a Hearth record IRI under `base`. */
 export function parseRecordIri(

@@ -34,8 +34,10 @@ export function datatypeOf(type: FieldType): string {
 }
 
 /** HUD CSV writes timestamps as `YYYY-MM-DD hh:mm:ss`; xsd:dateTime needs the `T`. */
+export const dateTimeLexical = (value: string): string => value.replace(' ', 'T');
+
 export const toLexical = (type: FieldType, value: string): string =>
-  type.kind === 'datetime' ? value.replace(' ', 'T') : value;
+  type.kind === 'datetime' ? dateTimeLexical(value) : value;
 
 export const fromLexical = (type: FieldType, lexical: string): string =>
   type.kind === 'datetime' ? lexical.replace('T', ' ') : lexical;

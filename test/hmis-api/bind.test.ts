@@ -34,7 +34,7 @@ describe('bindQuery', () => {
       '# Finds $nothing: documentation only.\nSELECT ?s WHERE {\n  # $either\n  ?s <urn:x:p#frag> $value .\n}';
     const bound = bindQuery(template, { value: iri('urn:x:o') });
     expect(bound).toBe('SELECT ?s WHERE {\n  ?s <urn:x:p#frag> <urn:x:o> .\n}');
-    expect(bindQuery(template, { value: iri('urn:x:o') })).toBe(bound); // compiled once, the same after
+    expect(bindQuery(template, { value: iri('urn:x:o') })).toBe(bound); // a second time, the same
   });
 
   it('keeps any string one literal, whatever it contains', () => {

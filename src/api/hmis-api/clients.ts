@@ -19,7 +19,7 @@
 import type * as RDF from '@rdfjs/types';
 import { fieldIndex, table } from '../../model/index.ts';
 import { type Binding, count, iri, literal } from '../../query/bind.ts';
-import { parseRecordIri, recordIri } from '../../rdf/iris.ts';
+import { parseRecordIri, recordIriPrefix } from '../../rdf/iris.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import { graphTerm, type Scoped, scoped, select, visibleProjects } from './common.ts';
 import { cut, encodeCursor, type Page, pageBindings, pageOf } from './paging.ts';
@@ -65,21 +65,18 @@ export const SCAN_BUDGET = 2500;
 /** Up to this many candidate enrollments, the one query from the projects costs ≤ ~30 ms. */
 const NARROW_ENROLLMENTS = 2000;
 const FUNDER_CODE = fieldIndex(table('Funder'), 'Funder');
-const FUNDER_PROJECT = fieldIndex(table('Funder'), 'ProjectID');
 const PROJECT_TYPE = fieldIndex(table('Project'), 'ProjectType');
 
 /** Enrollments in the projects of this funder and type (either may be absent), deleted ones included. */
 function enrollmentsInProjects(at: Scoped, funder: Params[string], projectType: Params[string]): number {
-  let funded: Set<string> | undefined;
-  if (funder !== undefined) {
-    funded = new Set();
-    for (const row of at.state.table('Funder').rows.values())
-      if (row[FUNDER_CODE] === String(funder)) funded.add(row[FUNDER_PROJECT] ?? '');
-  }
+  const fundedBy = (projectId: string, code: string) =>
+    [...at.state.childKeys('Funder', 'ProjectID', projectId)].some(
+      (key) => at.state.get('Funder', key)?.[FUNDER_CODE] === code,
+    );
   let total = 0;
   for (const [id, row] of at.state.table('Project').rows) {
-    if (funded && !funded.has(id)) continue;
     if (projectType !== undefined && row[PROJECT_TYPE] !== String(projectType)) continue;
+    if (funder !== undefined && !fundedBy(id, String(funder))) continue;
     total += at.state.childKeys('Enrollment', 'ProjectID', id).size;
   }
   return total;
@@ -150,7 +147,7 @@ async function inClientWindows(
   page: Page,
   filters: Record<string, Binding>,
 ): Promise<{ solutions: Solution[]; resumeAfter?: string }> {
-  const prefix = recordIri(at.base, at.source, CLIENT, '');
+  const prefix = recordIriPrefix(at.base, at.source, CLIENT);
   const keys = at.state.keysInIriOrder('Client');
   const wanted = page.limit + 1;
   const largest = Math.max(1, Math.min(MAX_WINDOW, Math.floor(WINDOW_BYTES / (prefix.length + 16))));

@@ -5,9 +5,16 @@
 import fs from 'node:fs';
 import type * as RDF from '@rdfjs/types';
 import { type TableSpec, table } from '../../model/index.ts';
-import { type Binding, bindQuery, iri, type Term } from '../../query/bind.ts';
+import {
+  type Binding,
+  bindQuery,
+  type CompiledTemplate,
+  compileTemplate,
+  iri,
+  type Term,
+} from '../../query/bind.ts';
 import { solutionsOf } from '../../query/results.ts';
-import { decodeKey, graphIri, parseRecordIri, recordIri } from '../../rdf/iris.ts';
+import { decodeKey, graphIri, parseRecordIri, recordIri, recordIriPrefix } from '../../rdf/iris.ts';
 import { type AccessScope, scopeFor } from '../../security/policy.ts';
 import { type Row, SourceState } from '../../store/record-state.ts';
 import { ApiError } from '../errors.ts';
@@ -129,13 +136,17 @@ const QUERIES = [
 ] as const;
 export type QueryName = (typeof QUERIES)[number];
 
-const TEMPLATES: ReadonlyMap<QueryName, string> = new Map(
-  QUERIES.map((name) => [name, fs.readFileSync(new URL(`./queries/${name}.rq`, import.meta.url), 'utf8')]),
+// Read and compiled once, at load: a malformed template fails the start, not a request.
+const TEMPLATES: ReadonlyMap<QueryName, CompiledTemplate> = new Map(
+  QUERIES.map((name) => [
+    name,
+    compileTemplate(fs.readFileSync(new URL(`./queries/${name}.rq`, import.meta.url), 'utf8')),
+  ]),
 );
 
 /** The stored query `name` with `bindings` bound: the exact text the store runs (benchmarks reuse it). */
 export function boundQuery(name: QueryName, bindings: Readonly<Record<string, Binding>>): string {
-  return bindQuery(TEMPLATES.get(name) as string, bindings);
+  return bindQuery(TEMPLATES.get(name) as CompiledTemplate, bindings);
 }
 
 export async function select(
@@ -167,7 +178,7 @@ export function recordAt(at: Scoped, term: RDF.Term | undefined): { spec: TableS
  * general parse (answers name hundreds of records of the same table). Undefined for any other IRI.
  */
 export function rowReader(at: Scoped, tableName: string): (term: RDF.Term | undefined) => Row | undefined {
-  const prefix = recordIri(at.base, at.source, table(tableName), '');
+  const prefix = recordIriPrefix(at.base, at.source, table(tableName));
   const rows = at.state.table(tableName).rows;
   return (term) => {
     if (term?.termType !== 'NamedNode' || !term.value.startsWith(prefix)) return undefined;

@@ -2,7 +2,7 @@
  * Scenarios 4, 6 and 7: a project's clients (one item per enrollment), and projects by funding
  * source, project type, CoC and operating dates.
  */
-import { table } from '../../model/index.ts';
+import { fieldIndex, table } from '../../model/index.ts';
 import { literal } from '../../query/bind.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import {
@@ -23,10 +23,9 @@ import { exitOf } from './summaries.ts';
 const CLIENT = table('Client');
 const PROJECT = table('Project');
 const ENROLLMENT = table('Enrollment');
-const column = (spec: typeof CLIENT, name: string) => spec.fields.findIndex((f) => f.name === name);
-const ENROLLMENT_ID = column(ENROLLMENT, 'EnrollmentID');
-const ENTRY_DATE = column(ENROLLMENT, 'EntryDate');
-const EXIT_DATE = column(table('Exit'), 'ExitDate');
+const ENROLLMENT_ID = fieldIndex(ENROLLMENT, 'EnrollmentID');
+const ENTRY_DATE = fieldIndex(ENROLLMENT, 'EntryDate');
+const EXIT_DATE = fieldIndex(table('Exit'), 'ExitDate');
 
 type Params = Record<string, string | number | undefined>;
 const dateTerm = (value: string | number | undefined) =>

@@ -6,24 +6,27 @@
  * (tested byte for byte); `jsonText` writes the small envelope around such records.
  */
 import type { FieldSpec, TableSpec } from '../../model/index.ts';
-import { toLexical } from '../../rdf/record-quads.ts';
+import { dateTimeLexical } from '../../rdf/record-quads.ts';
 import type { Row } from '../../store/record-state.ts';
 
 export type JsonValue = string | number | null;
 export type JsonRecord = Record<string, JsonValue>;
 
+/** How a column is written in JSON: as a string, as a number, or as an xsd:dateTime string. */
+type Kind = 'text' | 'number' | 'datetime';
+
+const kindOf = (field: FieldSpec): Kind =>
+  field.type.kind === 'integer' || field.type.kind === 'money'
+    ? 'number'
+    : field.type.kind === 'datetime'
+      ? 'datetime'
+      : 'text';
+
 /** A column's value in JSON: integers and money as numbers, date-times as xsd:dateTime, '' as null. */
 export function jsonValue(field: FieldSpec, value: string | undefined): JsonValue {
   if (!value) return null;
-  switch (field.type.kind) {
-    case 'integer':
-    case 'money':
-      return Number(value);
-    case 'datetime':
-      return toLexical(field.type, value);
-    default:
-      return value;
-  }
+  const kind = kindOf(field);
+  return kind === 'number' ? Number(value) : kind === 'datetime' ? dateTimeLexical(value) : value;
 }
 
 /**
@@ -72,14 +75,11 @@ function numberText(value: string): string {
   return valueText(Number(value));
 }
 
-/** How a column is written: as a string, as a number, or as an xsd:dateTime string. */
-type Kind = 'text' | 'number' | 'datetime';
-
 /** A column's value as `valueText(jsonValue(field, value))` writes it, without the detour. */
 function columnText(kind: Kind, value: string | undefined): string {
   if (!value) return 'null';
   if (kind === 'number') return numberText(value);
-  return stringText(kind === 'datetime' ? value.replace(' ', 'T') : value);
+  return stringText(kind === 'datetime' ? dateTimeLexical(value) : value);
 }
 
 interface TableText {
@@ -91,13 +91,6 @@ interface TableText {
 }
 
 const TABLE_TEXT = new WeakMap<TableSpec, TableText>();
-
-const kindOf = (field: FieldSpec): Kind =>
-  field.type.kind === 'integer' || field.type.kind === 'money'
-    ? 'number'
-    : field.type.kind === 'datetime'
-      ? 'datetime'
-      : 'text';
 
 function tableText(spec: TableSpec): TableText {
   let text = TABLE_TEXT.get(spec);

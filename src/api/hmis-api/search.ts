@@ -15,7 +15,7 @@
  * John and "Cariwa" finds Caraway. Candidates come from the name's initial (its first two letters
  * when both names are given), so a typo there is found only through another criterion.
  */
-import { table } from '../../model/index.ts';
+import { fieldIndex, table } from '../../model/index.ts';
 import { literal } from '../../query/bind.ts';
 import type { Row } from '../../store/record-state.ts';
 import { ApiError, type FieldError } from '../errors.ts';
@@ -27,7 +27,7 @@ import { jsonText, rowJsonText } from './record-json.ts';
 import { part, respond } from './representations.ts';
 
 const CLIENT = table('Client');
-const column = (name: string) => CLIENT.fields.findIndex((f) => f.name === name);
+const column = (name: string) => fieldIndex(CLIENT, name);
 const COL = {
   PersonalID: column('PersonalID'),
   FirstName: column('FirstName'),
