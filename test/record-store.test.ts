@@ -73,6 +73,34 @@ describe('RecordStore', () => {
     await store.close();
   });
 
+  it('keeps a column index in step with puts and removes once it is asked for', async () => {
+    const store = await RecordStore.open({ dir: tempDir() });
+    await store.commit([
+      put(clientRow('c1', 'Ana')),
+      put(clientRow('c2', 'ANA')),
+      put(clientRow('c3', 'Bo')),
+    ]);
+    const demo = store.state.source('demo');
+    const lower = (name: string) => name.toLowerCase();
+    const index = demo?.columnIndex('Client', 'FirstName', lower);
+    const groups = () =>
+      Object.fromEntries(
+        [...(index?.entries() ?? [])].map(([key, values]) => [key, Object.fromEntries(values)]),
+      );
+    expect(groups()).toEqual({ ana: { Ana: 1, ANA: 1 }, bo: { Bo: 1 } });
+    expect(demo?.columnIndex('Client', 'FirstName', lower)).toBe(index);
+    expect(demo?.columnIndex('Client', 'FirstName', (name) => name)).not.toBe(index);
+    await store.commit([put(clientRow('c2', 'Cy')), put(clientRow('c4', 'Bo'))]);
+    expect(groups()).toEqual({ ana: { Ana: 1 }, bo: { Bo: 2 }, cy: { Cy: 1 } });
+    await store.commit([
+      { op: 'remove', source: 'demo', table: 'Client', key: 'c1' },
+      { op: 'remove', source: 'demo', table: 'Client', key: 'c3' },
+      put(clientRow('c4', '')),
+    ]);
+    expect(groups()).toEqual({ cy: { Cy: 1 } });
+    await store.close();
+  });
+
   it('keeps sources apart and drops one source as a whole', async () => {
     const store = await RecordStore.open({ dir: tempDir() });
     await store.commit([

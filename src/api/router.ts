@@ -291,6 +291,15 @@ export async function readLimited(
   limit: number,
   tooLarge: () => ApiError,
 ): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d{1,15}$/.test(declared) && Number(declared) <= limit) {
+    // Over HTTP the server's parser frames the body by its Content-Length, so no more can arrive;
+    // @hono/node-server then reads it straight from the socket, where `.body` would build a web
+    // stream first (0.4 ms a request here). A Request made in-process is checked once read.
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.length > limit) throw tooLarge();
+    return bytes;
+  }
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

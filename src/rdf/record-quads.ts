@@ -116,16 +116,21 @@ const escapeLiteral = (text: string) =>
   NEEDS_ESCAPE.test(text) ? text.replace(/[\\"\n\r]/g, (c) => ESCAPES[c] ?? c) : text;
 const XSD_STRING = `${XSD}string`;
 
+/**
+ * A quad's object as N-Triples text. An xsd:string is written as a simple literal, the same term in
+ * RDF 1.1: Virtuoso 7 keeps a loaded `"x"^^xsd:string` apart from the `"x"` of every query, so no
+ * pattern or VALUES with a string constant would ever match it.
+ */
+export const objectText = (q: PlainQuad): string =>
+  q.datatype
+    ? q.datatype === XSD_STRING
+      ? `"${escapeLiteral(q.object)}"`
+      : `"${escapeLiteral(q.object)}"^^<${q.datatype}>`
+    : `<${q.object}>`;
+
 /** N-Quads text, built directly: bulk loads into the SPARQL engine go through this path. */
 export function toNQuads(quads: readonly PlainQuad[]): string {
   let out = '';
-  for (const q of quads) {
-    const object = q.datatype
-      ? q.datatype === XSD_STRING
-        ? `"${escapeLiteral(q.object)}"`
-        : `"${escapeLiteral(q.object)}"^^<${q.datatype}>`
-      : `<${q.object}>`;
-    out += `<${q.subject}> <${q.predicate}> ${object} <${q.graph}> .\n`;
-  }
+  for (const q of quads) out += `<${q.subject}> <${q.predicate}> ${objectText(q)} <${q.graph}> .\n`;
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import { fieldIndex, findTable, TABLES, type TableSpec } from '../model/index.ts';
 import { ChangeFeed } from './change-feed.ts';
+import { ColumnIndex } from './column-index.ts';
 import type { Operation } from './operations.ts';
 
 export type Row = readonly string[];
@@ -39,6 +40,7 @@ function emptyTable(spec: TableSpec): TableState {
 
 /** What childKeys answers for a parent without children: one shared set, never written to. */
 const NO_KEYS: ReadonlySet<string> = new Set();
+const NO_INDEXES: readonly ColumnIndex[] = [];
 
 export class SourceState {
   /** Quads this source's records make, kept current so capacity checks cost nothing. */
@@ -46,6 +48,8 @@ export class SourceState {
   readonly tables = new Map<string, TableState>(TABLES.map((spec) => [spec.name, emptyTable(spec)]));
   private feed: ChangeFeed | undefined;
   private readonly iriOrder = new Map<string, readonly string[]>();
+  /** Per table, the column indexes readers asked for (see columnIndex). */
+  private readonly columnIndexes = new Map<string, ColumnIndex[]>();
 
   /** Changes to client data in time order (built on first use, then kept in step with writes). */
   changes(): ChangeFeed {
@@ -75,6 +79,24 @@ export class SourceState {
     return keys;
   }
 
+  /**
+   * The values of `table`'s `field` grouped by `keyOf` (see ColumnIndex): built on the first call
+   * with this field and function, then kept in step with every write. Pass a module-level function:
+   * each distinct function makes an index of its own.
+   */
+  columnIndex(table: string, field: string, keyOf: (value: string) => string): ColumnIndex {
+    const state = this.table(table);
+    const column = fieldIndex(state.spec, field);
+    const indexes = this.columnIndexes.get(table) ?? [];
+    let index = indexes.find((candidate) => candidate.column === column && candidate.keyOf === keyOf);
+    if (!index) {
+      index = new ColumnIndex(column, keyOf);
+      for (const row of state.rows.values()) index.add(row);
+      this.columnIndexes.set(table, [...indexes, index]);
+    }
+    return index;
+  }
+
   get(table: string, key: string): Row | undefined {
     return this.table(table).rows.get(key);
   }
@@ -100,6 +122,10 @@ export class SourceState {
     state.rows.set(key, row);
     this.quads += quadCount(state.spec, row);
     this.feed?.note(table, previous, row);
+    for (const index of this.columnIndexes.get(table) ?? NO_INDEXES) {
+      if (previous) index.delete(previous);
+      index.add(row);
+    }
     for (const { column, byParent } of state.children.values()) {
       const parent = row[column];
       if (!parent) continue;
@@ -118,6 +144,7 @@ export class SourceState {
     state.rows.delete(key);
     this.iriOrder.delete(table);
     this.feed?.note(table, previous, undefined);
+    for (const index of this.columnIndexes.get(table) ?? NO_INDEXES) index.delete(previous);
   }
 
   private unindex(state: TableState, key: string, row: Row): void {

@@ -2,22 +2,20 @@
  * Planning one commit to the SPARQL server (sparql-http-store.ts): what to stage in temporary graphs
  * by the Graph Store Protocol, and the update operations, each conditional on the journal head, that
  * move the staged changes into the data and row graphs in one request. Records are replaced by
- * subject (their literals and types), so the server's own spelling of typed literals never matters;
+ * subject (their literals and types), so the server's own spelling of typed literals never matters
+ * to a replace (strings go as simple literals, see objectText);
  * the parent→child links of a record's previous row go exactly (they hold IRIs only).
  */
 import { fieldIndex, table } from '../model/index.ts';
 import { graphIri, recordIri } from '../rdf/iris.ts';
-import { type PlainQuad, recordQuads } from '../rdf/record-quads.ts';
+import { objectText, type PlainQuad, recordQuads } from '../rdf/record-quads.ts';
 import type { Operation } from './operations.ts';
 import type { RecordState, Row } from './record-state.ts';
 import { type Changes, headIs, MAX_LISTED_RECORDS, REPLACED, ROW, rowsGraph } from './remote-journal.ts';
 
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 
-const nt = (q: PlainQuad): string => {
-  const object = q.datatype ? `${JSON.stringify(q.object)}^^<${q.datatype}>` : `<${q.object}>`;
-  return `<${q.subject}> <${q.predicate}> ${object} .\n`;
-};
+const nt = (q: PlainQuad): string => `<${q.subject}> <${q.predicate}> ${objectText(q)} .\n`;
 const rowTriple = (subject: string, row: Row) =>
   `<${subject}> <${ROW}> ${JSON.stringify(JSON.stringify(row))} .\n`;
 

@@ -22,7 +22,6 @@ import { table } from '../model/index.ts';
 import { negotiate, queryForm } from '../query/formats.ts';
 import type { QueryOptions, QueryResult } from '../query/sparql-engine.ts';
 import { graphIri, parseRecordIri, recordIri } from '../rdf/iris.ts';
-import type { PlainQuad } from '../rdf/record-quads.ts';
 import { InvalidWriteError, validateOperations } from '../validate/operations.ts';
 import { matchQuery, parseMatchResults } from './match.ts';
 import type { Operation } from './operations.ts';
@@ -60,13 +59,6 @@ export interface SparqlHttpStoreOptions {
 
 const MAX_ATTEMPTS = 8;
 const BATCH = 400;
-
-const _nt = (q: PlainQuad): string => {
-  const object = q.datatype ? `${JSON.stringify(q.object)}^^<${q.datatype}>` : `<${q.object}>`;
-  return `<${q.subject}> <${q.predicate}> ${object} .\n`;
-};
-const _rowTriple = (subject: string, row: Row) =>
-  `<${subject}> <${ROW}> ${JSON.stringify(JSON.stringify(row))} .\n`;
 
 export class SparqlHttpStore implements HearthStore {
   readonly records = new RecordState();

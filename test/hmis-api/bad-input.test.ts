@@ -3,10 +3,14 @@
  * types, unknown codes, cursors, SPARQL-injection strings, oversized and hostile bodies, media
  * types. Each is a 4xx in the one error shape naming the field, and the data is untouched after.
  */
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HMIS_API_ROUTES } from '../../src/api/hmis-api/routes.ts';
 import { Expect } from './expect.ts';
 import {
+  ADMIN_TOKEN,
   type CsvRow,
   call,
   closeServer,
@@ -41,6 +45,19 @@ const fill = (path: string) =>
     .replace('{ProjectID}', project)
     .replace('{id}', 'x');
 const gets = () => HMIS_API_ROUTES.filter((r) => r.method === 'get');
+
+/** Sends `lines` as raw HTTP/1.1 and reads the answer until the server closes (ask it to: Connection: close). */
+function rawRequest(port: number, lines: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(lines.join('\r\n')));
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('utf8');
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
 
 async function refused(
   response: Response,
@@ -231,6 +248,46 @@ describe('bodies and media types', () => {
       'DOB',
       'type',
     );
+  });
+
+  it('over real HTTP: reads a body by its Content-Length and no further, and limits a chunked one', async () => {
+    const http = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => http.once('listening', () => resolve()));
+    const { port } = http.address() as AddressInfo;
+    const headers = { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' };
+    try {
+      const url = `http://127.0.0.1:${port}/api/v1/client/search`;
+      const fine = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ PersonalID: 'x' }) });
+      expect(fine.status).toBe(200);
+      const chunks = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode(' '.repeat(10_000)));
+          controller.close();
+        },
+      });
+      const chunked = { method: 'POST', headers, body: chunks, duplex: 'half' } as RequestInit;
+      await refused(await fetch(url, chunked), 413);
+      // What follows the declared length is the next request, never more of this body.
+      const body = '{"PersonalID":"x"}';
+      const raw = await rawRequest(port, [
+        'POST /api/v1/client/search HTTP/1.1',
+        'Host: 127.0.0.1',
+        `Authorization: Bearer ${ADMIN_TOKEN}`,
+        'Content-Type: application/json',
+        `Content-Length: ${body.length}`,
+        '',
+        `${body}GET /healthz HTTP/1.1`,
+        'Host: 127.0.0.1',
+        'Connection: close',
+        '',
+        '',
+      ]);
+      expect(raw.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200']);
+      expect(raw).toContain('{"matchedClients":[]}');
+      expect(raw).toContain('"status":"ok"');
+    } finally {
+      await new Promise((resolve) => http.close(resolve));
+    }
   });
 
   it('answers 405 with Allow for a known path, 406 for an unproducible Accept, and negotiates q-values', async () => {

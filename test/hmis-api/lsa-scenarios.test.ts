@@ -4,8 +4,14 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boundQuery } from '../../src/api/hmis-api/common.ts';
+import { normalizeName, spellingsNear } from '../../src/api/hmis-api/search.ts';
+import { iri, literal } from '../../src/query/bind.ts';
+import { solutionsOf } from '../../src/query/results.ts';
+import { graphIri } from '../../src/rdf/iris.ts';
 import { asJson, collect, type Expect, openLsa } from './expect.ts';
-import { type CsvRow, call, closeServer, json, LSA_ZIP, type Server } from './helpers.ts';
+import { BASE, type CsvRow, call, closeServer, json, LSA_ZIP, type Server } from './helpers.ts';
+import { nameFinds } from './name-match.ts';
 
 type Json = Record<string, unknown>;
 type Item = Record<string, string | number | null>;
@@ -63,6 +69,44 @@ describe.skipIf(!fs.existsSync(LSA_ZIP))("HUD's LSA sample: scenarios 1, 3–9",
       expect(found.map((m) => m.PersonalID)).toContain(c.PersonalID);
       const scores = found.map((m) => m.score);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    });
+
+    it('by name: exactly the clients the name rule finds in the CSV, typos and both names included', async () => {
+      const ids = (found: Item[]) => found.map((m) => m.PersonalID).sort();
+      const named = (field: 'FirstName' | 'LastName', query: string) =>
+        [...x.clients.values()].filter((r) => nameFinds(query, r[field] ?? '')).map((r) => r.PersonalID);
+      for (const c of [...x.clients.values()].filter((r) => r.FirstName && r.LastName).slice(0, 12)) {
+        const [first, last] = [c.FirstName ?? '', c.LastName ?? ''];
+        const typo = `${last.slice(0, 2)}${last[3] ?? ''}${last[2] ?? ''}${last.slice(4)}x`;
+        expect(ids(await search({ LastName: typo })), typo).toEqual(named('LastName', typo).sort());
+        const both = { FirstName: first.slice(0, 3), LastName: last.slice(0, 4) };
+        const either = new Set([...named('FirstName', both.FirstName), ...named('LastName', both.LastName)]);
+        expect(ids(await search(both)), `${both.FirstName} ${both.LastName}`).toEqual([...either].sort());
+      }
+    });
+
+    it('a name that many spellings match is looked up by its initial instead (the other branch)', async () => {
+      const c = sample();
+      const initial = (c.LastName ?? '').toLowerCase().slice(0, 1);
+      const query = boundQuery('client-search', {
+        graph: iri(graphIri(BASE, server.source)),
+        lastInitial: literal(initial),
+      });
+      const result = await server.store.query(query, { accept: 'application/sparql-results+json' });
+      const found = solutionsOf(result.body).map((s) =>
+        decodeURIComponent(s.client?.value.split('/').pop() ?? ''),
+      );
+      const expected = [...x.clients.values()]
+        .filter((r) => r.LastName?.toLowerCase().startsWith(initial))
+        .map((r) => r.PersonalID);
+      expect(found.sort()).toEqual(expected.sort());
+      // The search takes this branch past MAX_SPELLINGS spellings; with a cap of 10, any initial here.
+      const names = server.store.records
+        .source(server.source)
+        ?.columnIndex('Client', 'LastName', normalizeName);
+      if (!names) throw new Error('no source');
+      expect(spellingsNear(names, initial)?.length).toBeGreaterThan(10);
+      expect(spellingsNear(names, initial, 10)).toBeUndefined();
     });
 
     it('by PersonalID, SSN last four, birth year and name prefix: exactly the CSV matches', async () => {

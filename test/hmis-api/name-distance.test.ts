@@ -1,30 +1,20 @@
-/** nameDistance (search.ts) against a plain Levenshtein table, on random and on chosen names. */
+/** nameDistance (search.ts) against a plain edit-distance table, on random and on chosen names; the name scores. */
 import { describe, expect, it } from 'vitest';
-import { nameDistance } from '../../src/api/hmis-api/search.ts';
+import { nameDistance, scorer } from '../../src/api/hmis-api/search.ts';
 import { Random } from '../../src/demo/random.ts';
-
-function levenshtein(a: string, b: string): number {
-  const table = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      (table[i] as number[])[j] = Math.min(
-        (table[i - 1]?.[j] ?? 0) + 1,
-        (table[i]?.[j - 1] ?? 0) + 1,
-        (table[i - 1]?.[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-  return table[a.length]?.[b.length] ?? 0;
-}
+import { fieldIndex, table } from '../../src/model/index.ts';
+import { editDistance } from './name-match.ts';
 
 /** What nameDistance promises: the nearer of the whole name and its prefix, capped at max + 1. */
 const expected = (q: string, n: string, max: number) =>
-  Math.min(levenshtein(q, n), levenshtein(q, n.slice(0, q.length)), max + 1);
+  Math.min(editDistance(q, n), editDistance(q, n.slice(0, q.length)), max + 1);
 
 describe('nameDistance', () => {
   it('equals the nearer of the whole name and its prefix, capped', () => {
     const cases: [string, string, number][] = [
       ['jhon', 'john', 1],
+      ['smyht', 'smith', 2],
+      ['ab', 'ba', 1],
       ['cariwa', 'caraway', 2],
       ['smith', 'smithson', 2],
       ['smyth', 'smithson', 2],
@@ -53,5 +43,31 @@ describe('nameDistance', () => {
     const long = 'a'.repeat(120);
     expect(nameDistance(long, `${long}b`, 2)).toBe(0);
     expect(nameDistance(`${long}x`, `${long}y`, 2)).toBe(1);
+  });
+});
+
+describe('a last name criterion scores', () => {
+  const CLIENT = table('Client');
+  const withLastName = (name: string) => {
+    const row = CLIENT.fields.map(() => '');
+    row[fieldIndex(CLIENT, 'LastName')] = name;
+    return row;
+  };
+  const score = (query: string, stored: string) => scorer({ LastName: query })(withLastName(stored));
+
+  it('1 equal (case and accents aside), 0.9 a prefix, 0.7 one edit', () => {
+    expect(score('Núñez', 'NUNEZ')).toBe(1);
+    expect(score('Cori', 'Coriander')).toBe(0.9);
+    expect(score('Cory', 'Coriander')).toBe(0.7);
+    expect(score('Jhon', 'John')).toBe(0.7);
+  });
+
+  it('0.5 for two edits from five letters on, and 0 for two edits below five', () => {
+    expect(score('Cariwa', 'Caraway')).toBe(0.7);
+    expect(score('Karawy', 'Caraway')).toBe(0.5);
+    expect(score('Cori', 'Cash')).toBe(0);
+    expect(score('Pale', 'Peppercorn')).toBe(0);
+    expect(score('Smyht', 'Smith')).toBe(0.5);
+    expect(score('Smithsonian', 'Jones')).toBe(0);
   });
 });

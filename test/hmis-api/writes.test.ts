@@ -128,6 +128,28 @@ describe('PATCH /client/{PersonalID} (scenario 3)', () => {
   });
 });
 
+describe('search after writes', () => {
+  const found = async (criteria: Item) => {
+    const response = await call(server.app, 'POST', '/client/search', { body: criteria });
+    expect(response.status).toBe(200);
+    return (await json<{ matchedClients: Item[] }>(response)).matchedClients.map((m) => m.PersonalID);
+  };
+
+  it('finds a created client by its name, a typo of it, and by its new name after a PATCH', async () => {
+    await found({ LastName: 'Xylander' }); // the name index exists before the writes
+    const created = await call(server.app, 'POST', '/client', {
+      body: { ...NEW_CLIENT, LastName: 'Xylander' },
+    });
+    const id = (await json<Item>(created)).PersonalID;
+    expect(await found({ LastName: 'Xylander' })).toEqual([id]);
+    expect(await found({ LastName: 'Xylnader' })).toEqual([id]);
+    const renamed = await call(server.app, 'PATCH', `/client/${id}`, { body: { LastName: 'Quenby' } });
+    expect(renamed.status).toBe(200);
+    expect(await found({ LastName: 'Xylander' })).toEqual([]);
+    expect(await found({ LastName: 'Quenby' })).toEqual([id]);
+  });
+});
+
 describe('imports over HTTP and data sources', () => {
   const zipOf = async (dir: string): Promise<Buffer> => {
     const archive = new yazl.ZipFile();

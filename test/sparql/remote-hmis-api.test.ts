@@ -119,17 +119,28 @@ describe('every read route, every role: the same answer on both backends', () =>
       ).toBe(404);
     }
   });
-  it('client search (criteria in the body) answers the same', async () => {
-    const body = { LastName: inside.LastName?.slice(0, 3) };
-    for (const role of ['admin', 'caseworker']) {
-      const token = tokens[role] as string;
-      const [a, b] = await Promise.all([
-        call(embedded.app, 'POST', '/client/search', { token, body }),
-        call(remoteApp, 'POST', '/client/search', { token, body }),
-      ]);
-      expect(b.status).toBe(a.status);
-      expect(await b.text()).toBe(await a.text());
-    }
+  it('client search (criteria in the body) answers the same, on every criterion', async () => {
+    const last = inside.LastName ?? '';
+    const bodies = [
+      { LastName: last.slice(0, 3) },
+      { LastName: `${last.slice(0, -1)}x`, FirstName: inside.FirstName },
+      { PersonalID: inside.PersonalID },
+      { SSN: inside.SSN?.slice(-4), DOB: inside.DOB?.slice(0, 4) },
+      { DOB: inside.DOB, LastName: last },
+    ];
+    for (const body of bodies)
+      for (const role of ['admin', 'caseworker']) {
+        const token = tokens[role] as string;
+        const [a, b] = await Promise.all([
+          call(embedded.app, 'POST', '/client/search', { token, body }),
+          call(remoteApp, 'POST', '/client/search', { token, body }),
+        ]);
+        expect(a.status).toBe(200);
+        expect(b.status).toBe(a.status);
+        const [embeddedText, remoteText] = [await a.text(), await b.text()];
+        if (role === 'admin') expect(embeddedText, JSON.stringify(body)).toContain(`"${inside.PersonalID}"`);
+        expect(remoteText, JSON.stringify(body)).toBe(embeddedText);
+      }
   });
 });
 
