@@ -5,13 +5,13 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundQuery } from '../../src/api/hmis-api/common.ts';
-import { normalizeName, spellingsNear } from '../../src/api/hmis-api/search.ts';
+import { NameQuery, spellingIndex, spellingsNear } from '../../src/api/hmis-api/name-match.ts';
 import { iri, literal } from '../../src/query/bind.ts';
 import { solutionsOf } from '../../src/query/results.ts';
 import { graphIri } from '../../src/rdf/iris.ts';
 import { asJson, collect, type Expect, openLsa } from './expect.ts';
 import { BASE, type CsvRow, call, closeServer, json, LSA_ZIP, type Server } from './helpers.ts';
-import { nameFinds } from './name-match.ts';
+import { nameFinds } from './name-oracle.ts';
 
 type Json = Record<string, unknown>;
 type Item = Record<string, string | number | null>;
@@ -101,12 +101,11 @@ describe.skipIf(!fs.existsSync(LSA_ZIP))("HUD's LSA sample: scenarios 1, 3–9",
         .map((r) => r.PersonalID);
       expect(found.sort()).toEqual(expected.sort());
       // The search takes this branch past MAX_SPELLINGS spellings; with a cap of 10, any initial here.
-      const names = server.store.records
-        .source(server.source)
-        ?.columnIndex('Client', 'LastName', normalizeName);
-      if (!names) throw new Error('no source');
-      expect(spellingsNear(names, initial)?.length).toBeGreaterThan(10);
-      expect(spellingsNear(names, initial, 10)).toBeUndefined();
+      const state = server.store.records.source(server.source);
+      if (!state) throw new Error('no source');
+      const [names, name] = [spellingIndex(state, 'LastName'), new NameQuery(initial)];
+      expect(spellingsNear(names, name)?.length).toBeGreaterThan(10);
+      expect(spellingsNear(names, name, 10)).toBeUndefined();
     });
 
     it('by PersonalID, SSN last four, birth year and name prefix: exactly the CSV matches', async () => {

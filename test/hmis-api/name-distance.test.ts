@@ -1,9 +1,10 @@
 /** nameDistance (search.ts) against a plain edit-distance table, on random and on chosen names; the name scores. */
 import { describe, expect, it } from 'vitest';
-import { nameDistance, scorer } from '../../src/api/hmis-api/search.ts';
+import { nameDistance } from '../../src/api/hmis-api/name-match.ts';
+import { scorer } from '../../src/api/hmis-api/search.ts';
 import { Random } from '../../src/demo/random.ts';
 import { fieldIndex, table } from '../../src/model/index.ts';
-import { editDistance } from './name-match.ts';
+import { editDistance } from './name-oracle.ts';
 
 /** What nameDistance promises: the nearer of the whole name and its prefix, capped at max + 1. */
 const expected = (q: string, n: string, max: number) =>

@@ -11,20 +11,16 @@
  *   FirstName     1.5   as LastName (two edits only for names of five letters or more)
  *
  * score = Σ weight × match / Σ weight of the criteria given, in [0, 1]; clients scoring 0 are dropped.
- * Edits (insertions, deletions, substitutions, swaps of adjacent letters) count to the name or to its
- * prefix of the query's length, so "Jhon" finds John and "Cariwa" finds Caraway. A name finds the clients whose name has its initial and matches:
- * the source's name index (ColumnIndex: folded name → stored spellings) gives the spellings of every
- * such name and the store looks exactly those up, so a typo in the initial is found only through
- * another criterion, and the store never scans every name (it did: 13–16 ms of a 20 ms search).
+ * How names match, and how a name's candidates are found without scanning every name: name-match.ts.
  */
 import { fieldIndex, table } from '../../model/index.ts';
 import { literal } from '../../query/bind.ts';
-import type { ColumnIndex } from '../../store/column-index.ts';
 import type { Row } from '../../store/record-state.ts';
 import { ApiError, type FieldError } from '../errors.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import { isCalendarDate } from '../router.ts';
 import { type ClientView, clientView, graphTerm, rowReader, type Scoped, scoped, select } from './common.ts';
+import { NameQuery, normalizeName, spellingIndex, spellingsNear } from './name-match.ts';
 import { DEFAULT_LIMIT } from './paging.ts';
 import { jsonText, rowJsonText } from './record-json.ts';
 import { part, respond } from './representations.ts';
@@ -83,69 +79,6 @@ export function parseCriteria(body: unknown): Criteria {
   return criteria;
 }
 
-/** Lower case, accents and everything but letters and digits removed. */
-export const normalizeName = (name: string): string =>
-  name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]/gu, '');
-
-// Three rows of the edit-distance table, reused by every call (names are at most 50 characters).
-let twoAbove = new Int32Array(64);
-let above = new Int32Array(64);
-let current = new Int32Array(64);
-
-/**
- * The edit distance from `q` to `n` or to `n`'s prefix of `q`'s length, whichever is less, or
- * `max + 1` as soon as both must exceed `max`. Edits are insertions, deletions, substitutions and
- * swaps of two adjacent letters (optimal string alignment), since a swap is the commonest typo:
- * "Jhon" is one edit from John. One pass: the prefix's distance is the table's column `q.length`,
- * and columns past `q.length + max` cannot bring either within `max`. A row past `max` ends it: a
- * swap reaches back two rows, but through a cell of the row between that is as near.
- */
-export function nameDistance(q: string, n: string, max: number): number {
-  const columns = Math.min(n.length, q.length + max);
-  if (above.length <= columns) {
-    twoAbove = new Int32Array(columns * 2);
-    above = new Int32Array(columns * 2);
-    current = new Int32Array(columns * 2);
-  }
-  for (let j = 0; j <= columns; j++) above[j] = j;
-  for (let i = 1; i <= q.length; i++) {
-    current[0] = i;
-    let best = i;
-    for (let j = 1; j <= columns; j++) {
-      const same = q[i - 1] === n[j - 1];
-      let value = Math.min(
-        (above[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (above[j - 1] as number) + (same ? 0 : 1),
-      );
-      if (!same && i > 1 && j > 1 && q[i - 1] === n[j - 2] && q[i - 2] === n[j - 1])
-        value = Math.min(value, (twoAbove[j - 2] as number) + 1);
-      current[j] = value;
-      if (value < best) best = value;
-    }
-    if (best > max) return max + 1;
-    [twoAbove, above, current] = [above, current, twoAbove];
-  }
-  const whole = n.length <= columns ? (above[n.length] as number) : max + 1;
-  const prefix = above[Math.min(q.length, n.length)] as number;
-  return Math.min(whole, prefix, max + 1);
-}
-
-/** How well a query name matches a stored one, both normalized (see the table at the top). */
-function foldedNameMatch(q: string, n: string): number {
-  if (!q || !n) return 0;
-  if (q === n) return 1;
-  if (n.startsWith(q)) return 0.9;
-  const max = q.length >= 5 ? 2 : 1;
-  const distance = nameDistance(q, n, max);
-  // nameDistance answers max + 1 past max: for a short name that is 2, which is no match.
-  return distance > max ? 0 : distance === 1 ? 0.7 : 0.5;
-}
-
 /** Stored names, normalized once per row version (rows are replaced, never changed, on update). */
 const FOLDED = new WeakMap<Row, { readonly first: string; readonly last: string }>();
 function folded(row: Row): { readonly first: string; readonly last: string } {
@@ -166,7 +99,7 @@ const WEIGHTS: Readonly<Record<keyof Criteria, number>> = {
 };
 
 /** How well a row matches one criterion, in [0, 1] (see the table at the top); built once per search. */
-function matcher(name: keyof Criteria, query: string): (row: Row) => number {
+function matcher(name: keyof Criteria, query: string, names: NameQueries): (row: Row) => number {
   switch (name) {
     case 'PersonalID':
       return (row) => (row[COL.PersonalID] === query ? 1 : 0);
@@ -188,21 +121,32 @@ function matcher(name: keyof Criteria, query: string): (row: Row) => number {
           };
     }
     case 'FirstName': {
-      const q = normalizeName(query);
-      return (row) => foldedNameMatch(q, folded(row).first);
+      const name = names.FirstName ?? new NameQuery(query);
+      return (row) => name.match(folded(row).first);
     }
     case 'LastName': {
-      const q = normalizeName(query);
-      return (row) => foldedNameMatch(q, folded(row).last);
+      const name = names.LastName ?? new NameQuery(query);
+      return (row) => name.match(folded(row).last);
     }
   }
 }
 
+/** The name criteria of one search, folded once and shared by its candidates and its scores. */
+interface NameQueries {
+  readonly FirstName?: NameQuery;
+  readonly LastName?: NameQuery;
+}
+
+const nameQueries = ({ FirstName, LastName }: Criteria): NameQueries => ({
+  ...(FirstName === undefined ? {} : { FirstName: new NameQuery(FirstName) }),
+  ...(LastName === undefined ? {} : { LastName: new NameQuery(LastName) }),
+});
+
 /** Scores a row in [0, 1] (three decimals); the criteria are read and normalized once, not per row. */
-export function scorer(criteria: Criteria): (row: Row) => number {
+export function scorer(criteria: Criteria, names = nameQueries(criteria)): (row: Row) => number {
   const terms = (Object.entries(criteria) as [keyof Criteria, string][]).map(([name, query]) => ({
     weight: WEIGHTS[name],
-    match: matcher(name, query),
+    match: matcher(name, query, names),
   }));
   const total = terms.reduce((sum, term) => sum + term.weight, 0);
   return (row) => {
@@ -213,42 +157,19 @@ export function scorer(criteria: Criteria): (row: Row) => number {
   };
 }
 
-/** Stored spellings of each folded name, per source (see ColumnIndex). */
-const spellingsOf = (at: Scoped, field: 'FirstName' | 'LastName') =>
-  at.state.columnIndex('Client', field, normalizeName);
-
-/** Past this many spellings the query scans the name column for the initial instead (see below). */
-export const MAX_SPELLINGS = 1000;
-
-/**
- * The stored spellings of every name that matches the folded query name `q` (foldedNameMatch > 0)
- * and has its initial, or undefined when more than `max` do: such a VALUES block would cost the
- * store more than scanning the column, and could pass the query size limit.
- */
-export function spellingsNear(index: ColumnIndex, q: string, max = MAX_SPELLINGS): string[] | undefined {
-  const spellings: string[] = [];
-  for (const [name, values] of index.entries()) {
-    if (name[0] !== q[0] || foldedNameMatch(q, name) === 0) continue;
-    for (const value of values.keys()) spellings.push(value);
-    if (spellings.length > max) return undefined;
-  }
-  return spellings;
-}
-
 /** A name criterion's bindings: its spellings for VALUES, or its initial for a scan. */
-function nameBindings(at: Scoped, field: 'FirstName' | 'LastName', name: string | undefined) {
-  const q = name === undefined ? '' : normalizeName(name);
-  if (!q) return {};
-  const spellings = spellingsNear(spellingsOf(at, field), q);
-  if (!spellings) return { initial: literal(q[0] as string) };
+function nameBindings(at: Scoped, field: 'FirstName' | 'LastName', name: NameQuery | undefined) {
+  if (!name?.folded) return {};
+  const spellings = spellingsNear(spellingIndex(at.state, field), name);
+  if (!spellings) return { initial: literal(name.folded.slice(0, 1)) };
   // No stored name is near: no name branch (the other criteria may still find candidates).
   return spellings.length > 0 ? { spellings: spellings.map((value) => literal(value)) } : {};
 }
 
-function candidateBindings(at: Scoped, criteria: Criteria) {
-  const { PersonalID, FirstName, LastName, DOB, SSN } = criteria;
-  const first = nameBindings(at, 'FirstName', FirstName);
-  const last = nameBindings(at, 'LastName', LastName);
+function candidateBindings(at: Scoped, criteria: Criteria, names: NameQueries) {
+  const { PersonalID, DOB, SSN } = criteria;
+  const first = nameBindings(at, 'FirstName', names.FirstName);
+  const last = nameBindings(at, 'LastName', names.LastName);
   return {
     PersonalID: PersonalID === undefined ? undefined : literal(PersonalID),
     DOB: DOB?.length === 10 ? literal(DOB, 'date') : undefined,
@@ -269,14 +190,15 @@ export async function searchClients(request: RouteRequest, services: ApiServices
   const criteria = parseCriteria(request.body);
   const at = scoped(request, services);
   const limit = (request.params.limit as number | undefined) ?? DEFAULT_LIMIT;
+  const names = nameQueries(criteria);
   const solutions = await select(services, 'client-search', {
     graph: graphTerm(at),
-    ...candidateBindings(at, criteria),
+    ...candidateBindings(at, criteria, names),
   });
   // Clients shared by consent are scored on their shared columns only (clientView empties the rest).
   // An emptied column scores 0, so a row that scores 0 whole scores 0 in any view: most candidates
   // are dropped before the policy is asked.
-  const score = scorer(criteria);
+  const score = scorer(criteria, names);
   const clientAt = rowReader(at, 'Client');
   const matches: { view: ClientView; score: number }[] = [];
   for (const solution of solutions) {
