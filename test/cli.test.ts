@@ -110,6 +110,7 @@ describe('hearth CLI', () => {
     expect(output).toMatch(/loaded the synthetic demo data set/);
     const health = await (await fetch(`http://localhost:${port}/healthz`)).json();
     expect(health).toMatchObject({ status: 'ok', transaction: 1 });
+    expect(['building', 'ready']).toContain(health.index);
     expect(health.records).toBeGreaterThan(1000);
 
     const second = hearth(['import', DEMO], data);

@@ -149,13 +149,17 @@ describe('EmbeddedStore', () => {
         },
       ),
     ).rejects.toBeInstanceOf(QueryTimeoutError);
+    expect(store.indexStatus).toBe('building');
     expect(await count('GRAPH ?g { ?c a hmis:Client }')).toBe(12);
+    expect(store.indexStatus).toBe('ready');
   }, 60_000);
 
   it('keeps writes across a reopen and rebuilds the index from the records', async () => {
     await store.close();
     store = await EmbeddedStore.open({ dir, baseIri: BASE });
+    expect(store.indexStatus).toBe('building'); // /healthz says so while queries wait
     expect(store.records.source('xx-500')?.get('Client', personalId)?.[1]).toBe('Updated');
     expect(await count(`GRAPH ?g { <${G}/client/${personalId}> hmis:FirstName "Updated" }`)).toBe(1);
+    expect(store.indexStatus).toBe('ready');
   });
 });

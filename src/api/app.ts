@@ -42,11 +42,13 @@ const CONTEXT_DOCUMENT = contextJson();
 export function createApp(context?: AppContext): Hono {
   const app = new Hono();
   app.onError(handleError);
+  // `index`: whether query-backed routes answer at once ('ready') or wait for the SPARQL index.
   app.get('/healthz', (c) =>
     c.json({
       status: 'ok',
       records: context?.store.records.size,
       transaction: context?.store.log.lastCommittedTxId,
+      index: context?.store.indexStatus,
     }),
   );
   app.get('/context.jsonld', (c) =>

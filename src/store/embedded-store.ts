@@ -23,7 +23,7 @@ import type { Operation } from './operations.ts';
 import { rdfToOperations } from './rdf-load.ts';
 import type { RecordState } from './record-state.ts';
 import { type CommitEvent, RecordStore, type RecordStoreOptions } from './record-store.ts';
-import type { HearthStore, QuadPattern } from './store.ts';
+import type { HearthStore, IndexStatus, QuadPattern } from './store.ts';
 import { planUpdate } from './update.ts';
 
 export interface EmbeddedStoreOptions extends RecordStoreOptions {
@@ -36,6 +36,7 @@ type IndexChange = { readonly replace: ReplaceRequest } | { readonly dropGraph: 
 export class EmbeddedStore implements HearthStore {
   /** Settles when the SPARQL index holds every record (after open, and after each rebuild). */
   indexReady: Promise<void> = Promise.resolve();
+  private status: IndexStatus = 'ready';
   private indexSync: Promise<void> = Promise.resolve();
   private pending: IndexChange[] | undefined;
 
@@ -45,9 +46,23 @@ export class EmbeddedStore implements HearthStore {
     readonly baseIri: string,
   ) {
     log.onCommit((event) => this.follow(event));
-    engine.onRestartNeeded = () => {
-      this.indexReady = this.engine.restart().then(() => this.rebuildIndex());
-    };
+    engine.onRestartNeeded = () => this.building(this.engine.restart().then(() => this.rebuildIndex()));
+  }
+
+  /** Sets `indexReady` and `indexStatus` for a build of the index; the latest build is the one reported. */
+  private building(build: Promise<void>): void {
+    this.status = 'building';
+    const ready: Promise<void> = build.then(
+      () => {
+        if (this.indexReady === ready) this.status = 'ready';
+      },
+      (error: unknown) => {
+        if (this.indexReady === ready) this.status = 'failed';
+        throw error;
+      },
+    );
+    ready.catch(() => {}); // surfaced to whoever awaits it (queries)
+    this.indexReady = ready;
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
@@ -55,13 +70,16 @@ export class EmbeddedStore implements HearthStore {
     try {
       const engine = await SparqlEngine.start({ defaultTimeoutMs: 30_000, ...options.sparql });
       const store = new EmbeddedStore(log, engine, options.baseIri);
-      store.indexReady = store.rebuildIndex();
-      store.indexReady.catch(() => {}); // surfaced to whoever awaits it (queries)
+      store.building(store.rebuildIndex());
       return store;
     } catch (error) {
       await log.close();
       throw error;
     }
+  }
+
+  get indexStatus(): IndexStatus {
+    return this.status;
   }
 
   get records(): RecordState {

@@ -65,6 +65,8 @@ export class SparqlHttpStore implements HearthStore {
   /** The journal's commits, as importers use them (no local directory: XML side notes are not kept). */
   readonly log: RecordLog;
   readonly indexReady: Promise<void> = Promise.resolve();
+  /** The server holds the records itself: there is no index of Hearth's to build. */
+  readonly indexStatus = 'ready';
   private lastTx = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<CommitListener>();

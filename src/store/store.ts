@@ -45,12 +45,16 @@ export interface RecordLog {
   onCommit(listener: CommitListener): () => void;
 }
 
+export type IndexStatus = 'building' | 'ready' | 'failed';
+
 /** What the HTTP surfaces and the commands use of a backend, embedded or SPARQL server alike. */
 export interface HearthStore extends Store {
   readonly baseIri: string;
   readonly log: RecordLog;
   /** Settles once the SPARQL index holds every record (at once on a SPARQL server). */
   readonly indexReady: Promise<void>;
+  /** Where the SPARQL index is: queries wait while it is `building` (reported by /healthz). */
+  readonly indexStatus: IndexStatus;
   /** Commits operations the caller has validated against the model already. */
   commitValidated(operations: readonly Operation[]): Promise<number>;
 }
