@@ -162,21 +162,30 @@ function paramsFor(route: RouteSpec): Record<string, string> {
   return chosen;
 }
 
+/** Search bodies of a real client, by kind (the kinds' ratios are printed apart too). */
+function searchBodies(row: Row, personalId: string): [kind: string, body: unknown][] {
+  const last = clientColumn(row, 'LastName');
+  return [
+    [
+      'last-name prefix + first name',
+      { LastName: last.slice(0, 4), FirstName: clientColumn(row, 'FirstName') },
+    ],
+    ['last name with a typo', { LastName: `${last.slice(0, -1)}x` }],
+    ['DOB + last name', { DOB: clientColumn(row, 'DOB'), LastName: last }],
+    ['SSN last four + last name', { SSN: clientColumn(row, 'SSN').slice(-4), LastName: last }],
+    ['PersonalID', { PersonalID: personalId }],
+  ];
+}
+
 /** A request body like a caller's: search criteria of a real client, or a client record to store. */
-function bodyFor(route: RouteSpec, personalId: string): unknown {
+function bodyFor(route: RouteSpec, personalId: string): { kind?: string; body: unknown } {
   const row = client(personalId);
   if (route.body?.schema === 'ClientSearchQuery') {
-    const last = clientColumn(row, 'LastName');
-    return pick([
-      { LastName: last.slice(0, 4), FirstName: clientColumn(row, 'FirstName') },
-      { LastName: `${last.slice(0, -1)}x` }, // a typo
-      { DOB: clientColumn(row, 'DOB'), LastName: last },
-      { SSN: clientColumn(row, 'SSN').slice(-4), LastName: last },
-      { PersonalID: personalId },
-    ]);
+    const [kind, body] = pick(searchBodies(row, personalId));
+    return { kind, body };
   }
   if (route.body?.table === 'Client' && route.body.partial)
-    return { MiddleName: pick(['A', 'B', 'C', null]) };
+    return { body: { MiddleName: pick(['A', 'B', 'C', null]) } };
   if (route.body?.table === 'Client') {
     const spec = table('Client');
     const body: Record<string, unknown> = {};
@@ -189,11 +198,11 @@ function bodyFor(route: RouteSpec, personalId: string): unknown {
         return;
       body[field.name] = field.type.kind === 'integer' ? Number(value) : value;
     });
-    return body;
+    return { body };
   }
   if (route.body)
     throw new Error(`${route.operationId}: no bench body for ${route.body.schema ?? route.body.table}`);
-  return undefined;
+  return { body: undefined };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,11 +222,17 @@ interface Result {
   readonly queries: number;
   /** The slowest request's path and time, to see which parameters cost the most. */
   readonly slowest: { path: string; ms: number };
+  /** `warm` and `bare` again, by kind of request body (search criteria). */
+  readonly byKind: Map<string, { warm: number[]; bare: number[] }>;
 }
 
-async function request(
-  route: RouteSpec,
-): Promise<{ status: number; path: string; queries: typeof captured; again: () => Promise<void> }> {
+async function request(route: RouteSpec): Promise<{
+  status: number;
+  path: string;
+  kind?: string;
+  queries: typeof captured;
+  again: () => Promise<void>;
+}> {
   const params = paramsFor(route);
   let path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
   const query = new URLSearchParams(
@@ -226,7 +241,7 @@ async function request(
       .map((p) => [p.name, params[p.name] ?? '']),
   );
   if (query.size > 0) path += `?${query}`;
-  const body = bodyFor(route, params.PersonalID ?? enrollmentClient(pick(enrollments)));
+  const { kind, body } = bodyFor(route, params.PersonalID ?? enrollmentClient(pick(enrollments)));
   const send = () =>
     fetch(`${origin}/api/v1${path}`, {
       method: route.method.toUpperCase(),
@@ -241,7 +256,7 @@ async function request(
   const again = async () => {
     await (await send()).arrayBuffer();
   };
-  return { status: response.status, path, queries, again };
+  return { status: response.status, path, ...(kind ? { kind } : {}), queries, again };
 }
 
 /** Each request's queries timed together through `run`, after the first WARMUP requests' as warm-up. */
@@ -266,9 +281,10 @@ async function measure(route: RouteSpec): Promise<Result> {
   const statuses = new Map<number, number>();
   let slowest = { path: '', ms: 0 };
   const [bare, warm, sparqlHttp]: number[][] = [[], [], []];
+  const byKind = new Map<string, { warm: number[]; bare: number[] }>();
   for (let i = 0; i < REQUESTS; i++) {
     const begin = performance.now();
-    const { status, path, queries, again } = await request(route);
+    const { status, path, kind, queries, again } = await request(route);
     const elapsed = performance.now() - begin;
     http.push(elapsed);
     if (elapsed > slowest.ms) slowest = { path, ms: elapsed };
@@ -295,11 +311,17 @@ async function measure(route: RouteSpec): Promise<Result> {
     ];
     const first = i % steps.length;
     for (const step of [...steps.slice(first), ...steps.slice(0, first)]) await step();
+    if (kind) {
+      const pairs = byKind.get(kind) ?? { warm: [], bare: [] };
+      pairs.warm.push(warm.at(-1) as number);
+      pairs.bare.push(bare.at(-1) as number);
+      byKind.set(kind, pairs);
+    }
   }
   // Replays every request's queries in order, on the store itself (no HTTP, no handler, no JSON).
   const sparql = await replayAll(replays, (q) => runQuery(q.sparql, q.options));
   const queries = replays.reduce((n, r) => n + r.length, 0);
-  return { route, http, sparql, sparqlHttp, bare, warm, statuses, queries, slowest };
+  return { route, http, sparql, sparqlHttp, bare, warm, statuses, queries, slowest, byKind };
 }
 
 /** The p50 of a request that does no work (GET /healthz), over the same client and connection pool. */
@@ -412,6 +434,11 @@ for (const route of ordered) {
     `  measured ${route.operationId} (${(r.queries / REQUESTS).toFixed(1)} queries per request; ` +
       `slowest ${ms(r.slowest.ms)}: ${r.slowest.path})`,
   );
+  for (const [kind, pairs] of r.byKind)
+    console.log(
+      `    ${kind}: ${pairs.warm.length} requests, warm p50 ${ms(percentile(pairs.warm, 50) ?? 0)}, ` +
+        `bare p50 ${ms(percentile(pairs.bare, 50) ?? 0)}, warm/bare ${ratioText(pairedRatio(pairs.warm, pairs.bare))}`,
+    );
 }
 const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
 console.log(`\n${lines.map((l) => l.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n')}\n`);
