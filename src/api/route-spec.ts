@@ -74,6 +74,8 @@ export interface RouteRequest {
   /** The response media type negotiated from Accept and the route's `produces`. */
   readonly mediaType: string;
   readonly raw: Request;
+  /** Names a record in the request's audit line besides the path's (e.g. the PersonalID a create assigned). */
+  readonly auditRecord: (field: string, id: string) => void;
 }
 
 export interface RouteSpec {

@@ -43,6 +43,7 @@ export function mountRoutes(app: Hono, routes: readonly RouteSpec[], services: A
 
 async function serveRoute(c: Context, route: RouteSpec, services: ApiServices, base: string) {
   let principal: Principal | undefined;
+  const noted: Record<string, string> = {};
   const audit = (outcome: AuditOutcome, status: number) =>
     services.audit.record({
       principal,
@@ -50,7 +51,7 @@ async function serveRoute(c: Context, route: RouteSpec, services: ApiServices, b
       route: `${route.method.toUpperCase()} ${base}${route.path}`,
       outcome,
       status,
-      records: pathIdentifiers(c, route),
+      records: recordsOf(pathIdentifiers(c, route), noted),
     });
   try {
     principal = authenticateRequest(c.req.header('authorization'), services.users, services.adminToken);
@@ -66,6 +67,9 @@ async function serveRoute(c: Context, route: RouteSpec, services: ApiServices, b
       accept: c.req.header('accept'),
       mediaType,
       raw: c.req.raw,
+      auditRecord: (field, id) => {
+        noted[field] = id;
+      },
     };
     const response = await route.handle(request, services);
     audit(outcomeOf(response.status), response.status);
@@ -86,6 +90,11 @@ function pathIdentifiers(c: Context, route: RouteSpec): Record<string, string> |
   const ids: Record<string, string> = {};
   for (const param of route.params) if (param.in === 'path') ids[param.name] = c.req.param(param.name) ?? '';
   return Object.keys(ids).length > 0 ? ids : undefined;
+}
+
+/** The path's identifiers and those the handler noted, or undefined when there are none. */
+function recordsOf(path: Record<string, string> | undefined, noted: Record<string, string>) {
+  return path || Object.keys(noted).length > 0 ? { ...path, ...noted } : undefined;
 }
 
 function outcomeOf(status: number): AuditOutcome {

@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('POST /client (scenario 2)', () => {
-  it('creates a client: 201, Location, server-set PersonalID, dates, UserID and ExportID', async () => {
+  it('creates a client: 201, Location, server-set PersonalID (in the audit line too), dates, UserID and ExportID', async () => {
     const before = Date.now() - 1000;
     const response = await call(server.app, 'POST', '/client', { body: NEW_CLIENT });
     expect(response.status).toBe(201);
@@ -51,6 +51,14 @@ describe('POST /client (scenario 2)', () => {
     expect(created.DateCreated).toBe(created.DateUpdated);
     expect(Date.parse(`${created.DateCreated}Z`)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     expect(response.headers.get('location')).toBe(`/api/v1/client/${created.PersonalID}`);
+    await server.audit.flush();
+    const lines = fs.readFileSync(server.audit.file, 'utf8').trim().split('\n');
+    const logged = JSON.parse(lines.at(-1) ?? '{}');
+    expect(logged).toMatchObject({
+      route: 'POST /api/v1/client',
+      records: { PersonalID: created.PersonalID },
+    });
+    expect(lines.at(-1)).not.toContain(NEW_CLIENT.LastName);
     const read = await call(server.app, 'GET', `/client/${created.PersonalID}`);
     expect(await json(read)).toEqual({ ...created, enrollments: [] });
     await call(server.app, 'POST', '/client', { body: NEW_CLIENT });

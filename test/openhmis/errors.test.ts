@@ -309,6 +309,16 @@ describe('hostile XML', () => {
 });
 
 describe('privacy', () => {
+  it('the audit line of a create names the new record by its key, not by its values', async () => {
+    const created = await jsonOf(await request(server.app, 'POST', '/clients', { body: VALID_CLIENT }));
+    const id = created.data.item.personalId;
+    await server.audit.flush();
+    const lines = fs.readFileSync(path.join(server.dir, AUDIT_FILE), 'utf8').trim().split('\n');
+    const line = lines.find((l) => l.includes('"POST /openhmis/api/v3/clients"') && l.includes(id));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ outcome: 'allowed', records: { PersonalID: id } });
+    expect(line).not.toContain(VALID_CLIENT.lastName);
+  });
+
   it('search values (names, SSNs) never reach the audit log', async () => {
     await request(server.app, 'GET', '/clients?ssn=*4818&lastName=Mov*');
     await server.audit.flush();

@@ -92,6 +92,7 @@ export async function createClient(request: RouteRequest, services: ApiServices)
     ...apiExportOperations(at.source, at.state, now),
     { op: 'put', source: at.source, table: 'Client', row },
   ]);
+  request.auditRecord('PersonalID', personalId);
   const response = await respond(request, at, {
     json: rowJson(CLIENT, row),
     records: [part('Client', row)],

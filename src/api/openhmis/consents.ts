@@ -214,6 +214,7 @@ export async function createConsent(request: RouteRequest, services: ApiServices
     dateDeleted: null,
   };
   await services.consents.save(consent);
+  request.auditRecord('consentId', consent.consentId);
   const response = itemResponse(request, { item: consentObject(consent) }, 201);
   response.headers.set('Location', `/openhmis/api/v3/consents/${consent.consentId}`);
   return response;

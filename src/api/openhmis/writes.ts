@@ -40,7 +40,10 @@ export function newRow(
   for (const [column, value] of Object.entries(resource.mapping.defaults ?? {})) set(column, value);
   for (const [column, value] of cells) set(column, value);
   for (const [column, value] of Object.entries(links)) set(column, value);
-  set(resource.spec.key, newId());
+  const key = newId();
+  set(resource.spec.key, key);
+  // The audit line names the record the request creates; its outcome says whether it was stored.
+  request.auditRecord(resource.spec.key, key);
   set('DateCreated', timestamp(now));
   set('ExportID', API_EXPORT_ID);
   return stamp(resource, row, request, now);
