@@ -48,7 +48,7 @@ export interface BodySpec {
   readonly schema?: string;
   readonly description: string;
   readonly partial?: boolean;
-  /** Accepted Content-Types; default `application/json`. Non-JSON bodies reach handlers as bytes. */
+  /** Accepted Content-Types; default `application/json`. JSON (also `…+json`) is parsed; others reach handlers as bytes. */
   readonly mediaTypes?: readonly string[];
   /** The largest body accepted, in bytes (413 above it); default 64 KiB. */
   readonly maxBytes?: number;

@@ -280,7 +280,7 @@ async function readBody(request: Request, spec: NonNullable<RouteSpec['body']>):
   if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge();
   const bytes = await readLimited(request, limit, tooLarge);
   if (bytes.length === 0) throw new ApiError(400, 'bad_request', 'a request body is required');
-  if (mediaType !== 'application/json') return bytes;
+  if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) return bytes;
   let text: string;
   try {
     text = STRICT_UTF8.decode(bytes);

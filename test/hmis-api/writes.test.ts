@@ -118,7 +118,7 @@ describe('PATCH /client/{PersonalID} (scenario 3)', () => {
     expect(read).toEqual(updated);
   });
 
-  it('refuses a new PersonalID, an empty change and changes that break the model', async () => {
+  it('takes JSON or a merge patch; refuses a new PersonalID, an empty change and changes that break the model', async () => {
     const c = stored();
     const patch = (body: unknown) => call(server.app, 'PATCH', `/client/${c.PersonalID}`, { body });
     const moved = await patch({ PersonalID: 'OTHER' });
@@ -128,6 +128,15 @@ describe('PATCH /client/{PersonalID} (scenario 3)', () => {
       rule: 'immutable',
     });
     expect((await patch({})).status).toBe(400);
+    const asMergePatch = (contentType: string) =>
+      call(server.app, 'PATCH', `/client/${c.PersonalID}`, {
+        body: { MiddleName: 'Merged' },
+        headers: { 'Content-Type': contentType },
+      });
+    const merged = await asMergePatch('application/merge-patch+json');
+    expect(merged.status).toBe(200);
+    expect((await json<Item>(merged)).MiddleName).toBe('Merged');
+    expect((await asMergePatch('application/json-patch+json')).status).toBe(415);
     expect((await patch({ Nickname: 'x' })).status).toBe(400);
     const broken = await patch({ DOBDataQuality: null });
     expect(broken.status).toBe(422);

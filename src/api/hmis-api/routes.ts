@@ -102,7 +102,13 @@ export const HMIS_API_ROUTES: readonly RouteSpec[] = [
     scenario: 3,
     ...access('write-client'),
     params: [PERSONAL_ID, SOURCE_PARAM],
-    body: { table: 'Client', partial: true, description: 'The Client.csv columns to change' },
+    body: {
+      table: 'Client',
+      partial: true,
+      description: 'The Client.csv columns to change',
+      // The body is an RFC 7396 merge patch (null clears a column), so its media type is accepted too.
+      mediaTypes: ['application/json', 'application/merge-patch+json'],
+    },
     responses: [
       { status: 200, description: 'The client as stored', table: 'Client' },
       NOT_FOUND,
