@@ -12,7 +12,7 @@ import type { EmbeddedStore } from '../../src/store/embedded-store.ts';
 import { SparqlHttpStore } from '../../src/store/sparql-http-store.ts';
 import { tempDir } from '../helpers/exports.ts';
 import { ClientPlans, PLAN_CASES } from '../hmis-api/client-plans.ts';
-import { type CsvRow, call, DEMO_DIR, NEW_CLIENT, readCsvFolder } from '../hmis-api/helpers.ts';
+import { type CsvRow, call, DEMO_DIR, json, NEW_CLIENT, readCsvFolder } from '../hmis-api/helpers.ts';
 import { ADMIN_TOKEN, BASE, openSparqlServer, type SparqlServer } from './helpers.ts';
 import { startVirtuoso, type Virtuoso } from './virtuoso.ts';
 
@@ -26,6 +26,7 @@ let inside: CsvRow;
 let outside: CsvRow;
 let projectA: string;
 let projectB: string;
+let cocCode: string;
 
 beforeAll(async () => {
   [virtuoso, embedded] = await Promise.all([startVirtuoso(), openSparqlServer(DEMO_DIR)]);
@@ -49,6 +50,7 @@ beforeAll(async () => {
   projectA = enrollments[0]?.ProjectID ?? '';
   projectB = enrollments.find((e) => e.ProjectID !== projectA)?.ProjectID ?? '';
   const inA = new Set(enrollments.filter((e) => e.ProjectID === projectA).map((e) => e.PersonalID));
+  cocCode = csv.get('ProjectCoC')?.[0]?.CoCCode ?? '';
   const clients = csv.get('Client') ?? [];
   inside = clients.find((c) => inA.has(c.PersonalID)) as CsvRow;
   outside = clients.find((c) => !inA.has(c.PersonalID)) as CsvRow;
@@ -68,6 +70,7 @@ afterAll(async () => {
 
 const urls = () => [
   '/projects',
+  `/projects?CocCode=${cocCode}`, // a string constant in the query (see the test below)
   '/clients',
   `/clients?ProjectID=${projectA}`, // an unknown parameter: the same 400 on both
   `/project/${projectA}/clients`,
@@ -118,6 +121,11 @@ describe('every read route, every role: the same answer on both backends', () =>
         (await call(app, 'GET', `/client/${outside.PersonalID}`, { token: tokens.caseworker })).status,
       ).toBe(404);
     }
+  });
+  it('a string constant finds its records on Virtuoso too (strings are stored as simple literals)', async () => {
+    const response = await call(remoteApp, 'GET', `/projects?CocCode=${cocCode}`);
+    expect(response.status).toBe(200);
+    expect((await json<{ projects: unknown[] }>(response)).projects.length).toBeGreaterThan(0);
   });
   it('client search (criteria in the body) answers the same, on every criterion', async () => {
     const last = inside.LastName ?? '';
