@@ -100,7 +100,7 @@ describe.skipIf(!fs.existsSync(LSA_ZIP))("HUD's LSA sample: scenarios 1, 3–9",
         .filter((r) => r.LastName?.toLowerCase().startsWith(initial))
         .map((r) => r.PersonalID);
       expect(found.sort()).toEqual(expected.sort());
-      // The search takes this branch past MAX_SPELLINGS spellings; with a cap of 10, any initial here.
+      // The search takes this branch past MAX_SPELLING_CHARS; with a budget of 10 characters, any initial here.
       const state = server.store.records.source(server.source);
       if (!state) throw new Error('no source');
       const [names, name] = [spellingIndex(state, 'LastName'), new NameQuery(initial)];

@@ -1,9 +1,10 @@
 /** nameDistance (search.ts) against a plain edit-distance table, on random and on chosen names; the name scores. */
 import { describe, expect, it } from 'vitest';
-import { nameDistance } from '../../src/api/hmis-api/name-match.ts';
+import { NameQuery, nameDistance, normalizeName, spellingsNear } from '../../src/api/hmis-api/name-match.ts';
 import { scorer } from '../../src/api/hmis-api/search.ts';
 import { Random } from '../../src/demo/random.ts';
 import { fieldIndex, table } from '../../src/model/index.ts';
+import { ColumnIndex } from '../../src/store/column-index.ts';
 import { editDistance } from './name-oracle.ts';
 
 /** What nameDistance promises: the nearer of the whole name and its prefix, capped at max + 1. */
@@ -70,5 +71,33 @@ describe('a last name criterion scores', () => {
     expect(score('Pale', 'Peppercorn')).toBe(0);
     expect(score('Smyht', 'Smith')).toBe(0.5);
     expect(score('Smithsonian', 'Jones')).toBe(0);
+  });
+});
+
+describe('spellingsNear', () => {
+  const CLIENT = table('Client');
+  const column = fieldIndex(CLIENT, 'LastName');
+  const index = new ColumnIndex(column, normalizeName);
+  for (const name of ['Smith', 'SMITH', 'Smyth', 'Smithson', 'Schmidt', 'Jones', 'Ñúñez']) {
+    const row = CLIENT.fields.map(() => '');
+    row[column] = name;
+    index.add(row);
+  }
+
+  it('gives every stored spelling of the matching names with the initial, and no other', () => {
+    expect(spellingsNear(index, new NameQuery('Smith'))?.sort()).toEqual([
+      'SMITH',
+      'Smith',
+      'Smithson',
+      'Smyth',
+    ]);
+    expect(spellingsNear(index, new NameQuery('nunez'))).toEqual(['Ñúñez']);
+    expect(spellingsNear(index, new NameQuery('Xu'))).toEqual([]);
+  });
+
+  it('gives up past its budget of characters (the search then scans for the initial)', () => {
+    // Every S-name matches "S": Smith, SMITH, Smyth, Smithson and Schmidt, 30 characters.
+    expect(spellingsNear(index, new NameQuery('S'), 30)?.length).toBe(5);
+    expect(spellingsNear(index, new NameQuery('S'), 29)).toBeUndefined();
   });
 });

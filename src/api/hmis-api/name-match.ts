@@ -103,24 +103,32 @@ export class NameQuery {
 export const spellingIndex = (state: SourceState, field: 'FirstName' | 'LastName'): ColumnIndex =>
   state.columnIndex('Client', field, normalizeName);
 
-/** Past this many spellings a search scans the name column for the initial instead (see below). */
-export const MAX_SPELLINGS = 1000;
+/**
+ * Past this many characters of spellings a search scans the name column for the initial instead
+ * (about 1,200 names of the sample's length): a larger VALUES block would cost the store more than
+ * the scan, and a search's two names stay inside the engine's 100 KB query limit even at three
+ * UTF-8 bytes a character.
+ */
+export const MAX_SPELLING_CHARS = 12_000;
 
 /**
  * The stored spellings of every name that matches `name` and has its initial, or undefined when
- * more than `max` do: such a VALUES block would cost the store more than scanning the column, and
- * could pass the query size limit.
+ * together they are longer than `maxChars` (see MAX_SPELLING_CHARS).
  */
 export function spellingsNear(
   index: ColumnIndex,
   name: NameQuery,
-  max = MAX_SPELLINGS,
+  maxChars = MAX_SPELLING_CHARS,
 ): string[] | undefined {
   const spellings: string[] = [];
+  let chars = 0;
   for (const [stored, values] of index.withInitial(name.folded.slice(0, 1))) {
     if (name.match(stored) === 0) continue;
-    for (const value of values.keys()) spellings.push(value);
-    if (spellings.length > max) return undefined;
+    for (const value of values.keys()) {
+      spellings.push(value);
+      chars += value.length;
+    }
+    if (chars > maxChars) return undefined;
   }
   return spellings;
 }
