@@ -268,16 +268,19 @@ export function negotiate(accept: string | undefined, produces: readonly string[
 }
 
 /** Refuses malformed UTF-8 instead of replacing it; without `stream`, each decode starts afresh. */
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+export const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The request's media type, lower-case, without parameters. */
+export const mediaTypeOf = (request: Request): string =>
+  (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
 async function readBody(request: Request, spec: NonNullable<RouteSpec['body']>): Promise<unknown> {
   const accepted = spec.mediaTypes ?? ['application/json'];
-  const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const mediaType = mediaTypeOf(request);
   if (!accepted.includes(mediaType))
     throw new ApiError(415, 'unsupported_media_type', `send the body as ${accepted.join(' or ')}`);
   const limit = spec.maxBytes ?? DEFAULT_MAX_BODY;
   const tooLarge = () => new ApiError(413, 'payload_too_large', `the body may have at most ${limit} bytes`);
-  if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge();
   const bytes = await readLimited(request, limit, tooLarge);
   if (bytes.length === 0) throw new ApiError(400, 'bad_request', 'a request body is required');
   if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) return bytes;
@@ -294,14 +297,19 @@ async function readBody(request: Request, spec: NonNullable<RouteSpec['body']>):
   }
 }
 
-/** The body, read no further than `limit` bytes (a lying or absent Content-Length changes nothing). */
+/**
+ * The body, read no further than `limit` bytes: `tooLarge()` is thrown for a declared Content-Length
+ * past it before anything is read, and for a body that runs past it (a lying or absent
+ * Content-Length changes nothing).
+ */
 export async function readLimited(
   request: Request,
   limit: number,
   tooLarge: () => ApiError,
 ): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && /^\d{1,15}$/.test(declared) && Number(declared) <= limit) {
+  if (Number(declared ?? 0) > limit) throw tooLarge();
+  if (declared !== null && /^\d{1,15}$/.test(declared)) {
     // Over HTTP the server's parser frames the body by its Content-Length, so no more can arrive;
     // @hono/node-server then reads it straight from the socket, where `.body` would build a web
     // stream first (0.3 ms a request here). A Request made in-process is checked once read.

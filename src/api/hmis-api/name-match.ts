@@ -79,22 +79,34 @@ function foldedNameMatch(q: string, n: string): number {
   return distance > max ? 0 : distance === 1 ? 0.7 : 0.5;
 }
 
-/** A name as searched for: folded once, its match with each stored name computed once per search. */
+/**
+ * A name as searched for: folded once, its match with each stored spelling computed once per
+ * search. The index lookup (spellingsNear) records the matches it finds, so scoring its candidates
+ * folds nothing again.
+ */
 export class NameQuery {
   readonly folded: string;
+  /** Stored spelling (as in the row) → match. */
   private readonly known = new Map<string, number>();
 
   constructor(query: string) {
     this.folded = normalizeName(query);
   }
 
-  /** How well a stored name, folded, matches, in [0, 1] (see the module comment). */
+  /** How well a stored name, as written in its row, matches, in [0, 1] (see the module comment). */
   match(stored: string): number {
     let match = this.known.get(stored);
     if (match === undefined) {
-      match = foldedNameMatch(this.folded, stored);
+      match = foldedNameMatch(this.folded, normalizeName(stored));
       this.known.set(stored, match);
     }
+    return match;
+  }
+
+  /** The match of a folded stored name; remembered for its spellings when they match. */
+  matchFolded(folded: string, spellings: Iterable<string>): number {
+    const match = foldedNameMatch(this.folded, folded);
+    if (match > 0) for (const spelling of spellings) this.known.set(spelling, match);
     return match;
   }
 }
@@ -122,8 +134,8 @@ export function spellingsNear(
 ): string[] | undefined {
   const spellings: string[] = [];
   let chars = 0;
-  for (const [stored, values] of index.withInitial(name.folded.slice(0, 1))) {
-    if (name.match(stored) === 0) continue;
+  for (const [folded, values] of index.withInitial(name.folded.slice(0, 1))) {
+    if (name.matchFolded(folded, values.keys()) === 0) continue;
     for (const value of values.keys()) {
       spellings.push(value);
       chars += value.length;

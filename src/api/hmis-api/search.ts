@@ -20,7 +20,7 @@ import { ApiError, type FieldError } from '../errors.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import { isCalendarDate } from '../router.ts';
 import { type ClientView, clientView, graphTerm, rowReader, type Scoped, scoped, select } from './common.ts';
-import { NameQuery, normalizeName, spellingIndex, spellingsNear } from './name-match.ts';
+import { NameQuery, spellingIndex, spellingsNear } from './name-match.ts';
 import { DEFAULT_LIMIT } from './paging.ts';
 import { jsonText, rowJsonText } from './record-json.ts';
 import { part, respond } from './representations.ts';
@@ -79,17 +79,6 @@ export function parseCriteria(body: unknown): Criteria {
   return criteria;
 }
 
-/** Stored names, normalized once per row version (rows are replaced, never changed, on update). */
-const FOLDED = new WeakMap<Row, { readonly first: string; readonly last: string }>();
-function folded(row: Row): { readonly first: string; readonly last: string } {
-  let names = FOLDED.get(row);
-  if (!names) {
-    names = { first: normalizeName(row[COL.FirstName] ?? ''), last: normalizeName(row[COL.LastName] ?? '') };
-    FOLDED.set(row, names);
-  }
-  return names;
-}
-
 const WEIGHTS: Readonly<Record<keyof Criteria, number>> = {
   PersonalID: 4,
   SSN: 3,
@@ -122,11 +111,11 @@ function matcher(name: keyof Criteria, query: string, names: NameQueries): (row:
     }
     case 'FirstName': {
       const name = names.FirstName ?? new NameQuery(query);
-      return (row) => name.match(folded(row).first);
+      return (row) => name.match(row[COL.FirstName] ?? '');
     }
     case 'LastName': {
       const name = names.LastName ?? new NameQuery(query);
-      return (row) => name.match(folded(row).last);
+      return (row) => name.match(row[COL.LastName] ?? '');
     }
   }
 }

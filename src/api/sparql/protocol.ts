@@ -6,25 +6,20 @@
  */
 import { hasControlCharacter } from '../../query/bind.ts';
 import { ApiError } from '../errors.ts';
-import { readLimited } from '../router.ts';
+import { mediaTypeOf, readLimited, STRICT_UTF8 } from '../router.ts';
 import type { QueryRequest } from './access.ts';
 
 const QUERY_PARAMS = new Set(['query', 'default-graph-uri', 'named-graph-uri']);
 const UPDATE_PARAMS = new Set(['update']);
 const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|^`\\]*$/;
 
-/** The request's media type, lower-case, without parameters. */
-export const mediaTypeOf = (request: Request): string =>
-  (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-
 /** The body as UTF-8 text, reading no further than `limit` bytes (413 past it). */
 export async function readText(request: Request, limit: number): Promise<string> {
   const tooLarge = () =>
     new ApiError(413, 'payload_too_large', `the request body may have at most ${limit} bytes`);
-  if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge();
   const body = await readLimited(request, limit, tooLarge);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return STRICT_UTF8.decode(body);
   } catch {
     throw new ApiError(400, 'bad_request', 'the request body is not UTF-8');
   }
