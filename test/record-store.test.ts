@@ -88,6 +88,11 @@ describe('RecordStore', () => {
         [...(index?.entries() ?? [])].map(([key, values]) => [key, Object.fromEntries(values)]),
       );
     expect(groups()).toEqual({ ana: { Ana: 1, ANA: 1 }, bo: { Bo: 1 } });
+    expect([index?.keyFor('ANA'), index?.keyFor('Bo'), index?.keyFor('Cy')]).toEqual([
+      'ana',
+      'bo',
+      undefined,
+    ]);
     expect(demo?.columnIndex('Client', 'FirstName', lower)).toBe(index);
     expect(demo?.columnIndex('Client', 'FirstName', (name) => name)).not.toBe(index);
     await store.commit([put(clientRow('c2', 'Cy')), put(clientRow('c4', 'Bo'))]);
@@ -98,6 +103,12 @@ describe('RecordStore', () => {
       put(clientRow('c4', '')),
     ]);
     expect(groups()).toEqual({ cy: { Cy: 1 } });
+    // A value no row holds any more has no key: the reverse map shrinks with the index.
+    expect([index?.keyFor('Ana'), index?.keyFor('Bo'), index?.keyFor('Cy')]).toEqual([
+      undefined,
+      undefined,
+      'cy',
+    ]);
     await store.close();
   });
 

@@ -14,8 +14,10 @@ const NO_KEYS: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map();
 
 export class ColumnIndex {
   private readonly byInitial = new Map<string, Map<string, Values>>();
+  /** Each value rows hold → its key: derived once per distinct value, not once per row or lookup. */
+  private readonly keys = new Map<string, string>();
 
-  /** `keyOf` must be a pure function of the value: a row's key is derived again when it leaves. */
+  /** `keyOf` must be a pure function of the value. */
   constructor(
     readonly column: number,
     readonly keyOf: (value: string) => string,
@@ -24,7 +26,11 @@ export class ColumnIndex {
   add(row: Row): void {
     const value = row[this.column];
     if (!value) return;
-    const key = this.keyOf(value);
+    let key = this.keys.get(value);
+    if (key === undefined) {
+      key = this.keyOf(value);
+      this.keys.set(value, key);
+    }
     const initial = key.slice(0, 1);
     let keys = this.byInitial.get(initial);
     if (!keys) {
@@ -41,17 +47,26 @@ export class ColumnIndex {
 
   delete(row: Row): void {
     const value = row[this.column];
-    if (!value) return;
-    const key = this.keyOf(value);
+    const key = value ? this.keys.get(value) : undefined;
+    if (!value || key === undefined) return;
     const initial = key.slice(0, 1);
     const keys = this.byInitial.get(initial);
     const values = keys?.get(key);
     const count = values?.get(value);
     if (!keys || !values || count === undefined) return;
-    if (count > 1) values.set(value, count - 1);
-    else if (values.size > 1) values.delete(value);
+    if (count > 1) {
+      values.set(value, count - 1);
+      return;
+    }
+    this.keys.delete(value);
+    if (values.size > 1) values.delete(value);
     else if (keys.size > 1) keys.delete(key);
     else this.byInitial.delete(initial);
+  }
+
+  /** The key of a value that some row holds (as `keyOf` derived it), undefined for any other. */
+  keyFor(value: string): string | undefined {
+    return this.keys.get(value);
   }
 
   /** The keys that begin with `initial` (one UTF-16 code unit), each with its distinct values. */

@@ -1,6 +1,12 @@
 /** nameDistance (search.ts) against a plain edit-distance table, on random and on chosen names; the name scores. */
 import { describe, expect, it } from 'vitest';
-import { NameQuery, nameDistance, normalizeName, spellingsNear } from '../../src/api/hmis-api/name-match.ts';
+import {
+  initialsNear,
+  NameQuery,
+  nameDistance,
+  normalizeName,
+  spellingsNear,
+} from '../../src/api/hmis-api/name-match.ts';
 import { scorer } from '../../src/api/hmis-api/search.ts';
 import { Random } from '../../src/demo/random.ts';
 import { fieldIndex, table } from '../../src/model/index.ts';
@@ -78,7 +84,7 @@ describe('spellingsNear', () => {
   const CLIENT = table('Client');
   const column = fieldIndex(CLIENT, 'LastName');
   const index = new ColumnIndex(column, normalizeName);
-  for (const name of ['Smith', 'SMITH', 'Smyth', 'Smithson', 'Schmidt', 'Jones', 'Ñúñez']) {
+  for (const name of ['Smith', 'SMITH', 'Smyth', 'Smithson', 'Schmidt', 'Jones', 'Ñúñez', 'nava']) {
     const row = CLIENT.fields.map(() => '');
     row[column] = name;
     index.add(row);
@@ -99,5 +105,12 @@ describe('spellingsNear', () => {
     // Every S-name matches "S": Smith, SMITH, Smyth, Smithson and Schmidt, 30 characters.
     expect(spellingsNear(index, new NameQuery('S'), 30)?.length).toBe(5);
     expect(spellingsNear(index, new NameQuery('S'), 29)).toBeUndefined();
+  });
+
+  it('gives the first characters of every spelling with the initial, accents and case as stored', () => {
+    // The scan for these finds Ñúñez for "Nunez", which a scan for a lower-cased "n" would miss.
+    expect(initialsNear(index, new NameQuery('Nunez'))).toEqual(['Ñ', 'n']);
+    expect(initialsNear(index, new NameQuery('smith')).sort()).toEqual(['S']);
+    expect(initialsNear(index, new NameQuery('Xu'))).toEqual([]);
   });
 });

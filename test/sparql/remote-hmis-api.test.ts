@@ -5,7 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
+import { boundQuery } from '../../src/api/hmis-api/common.ts';
+import { initialsNear, NameQuery, spellingIndex } from '../../src/api/hmis-api/name-match.ts';
 import { importHmisCsv } from '../../src/ingest/import.ts';
+import { iri, literal } from '../../src/query/bind.ts';
+import { solutionsOf } from '../../src/query/results.ts';
+import { graphIri } from '../../src/rdf/iris.ts';
 import { ResearchIndex } from '../../src/research/research-index.ts';
 import { AuditLog } from '../../src/security/audit.ts';
 import type { EmbeddedStore } from '../../src/store/embedded-store.ts';
@@ -149,6 +154,22 @@ describe('every read route, every role: the same answer on both backends', () =>
         if (role === 'admin') expect(embeddedText, JSON.stringify(body)).toContain(`"${inside.PersonalID}"`);
         expect(remoteText, JSON.stringify(body)).toBe(embeddedText);
       }
+  });
+  it('the initials scan (a search past its budget of spellings) finds the same clients on Virtuoso', async () => {
+    const state = embedded.store.records.source(embedded.source);
+    if (!state) throw new Error('no source');
+    const name = new NameQuery((inside.LastName ?? '').slice(0, 1));
+    const query = boundQuery('client-search', {
+      graph: iri(graphIri(BASE, embedded.source)),
+      lastInitials: initialsNear(spellingIndex(state, 'LastName'), name).map((value) => literal(value)),
+    });
+    const clients = async (store: { query: EmbeddedStore['query'] }) =>
+      solutionsOf((await store.query(query, { accept: 'application/sparql-results+json' })).body)
+        .map((solution) => solution.client?.value)
+        .sort();
+    const onEmbedded = await clients(embedded.store);
+    expect(onEmbedded.length).toBeGreaterThan(0);
+    expect(await clients(remote)).toEqual(onEmbedded);
   });
 });
 

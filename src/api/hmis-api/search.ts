@@ -20,7 +20,7 @@ import { ApiError, type FieldError } from '../errors.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import { isCalendarDate } from '../router.ts';
 import { type ClientView, clientView, graphTerm, rowReader, type Scoped, scoped, select } from './common.ts';
-import { NameQuery, spellingIndex, spellingsNear } from './name-match.ts';
+import { initialsNear, NameQuery, spellingIndex, spellingsNear } from './name-match.ts';
 import { DEFAULT_LIMIT } from './paging.ts';
 import { jsonText, rowJsonText } from './record-json.ts';
 import { part, respond } from './representations.ts';
@@ -126,9 +126,14 @@ interface NameQueries {
   readonly LastName?: NameQuery;
 }
 
-const nameQueries = ({ FirstName, LastName }: Criteria): NameQueries => ({
-  ...(FirstName === undefined ? {} : { FirstName: new NameQuery(FirstName) }),
-  ...(LastName === undefined ? {} : { LastName: new NameQuery(LastName) }),
+/** The name criteria as NameQuery, reading folded spellings from `at`'s name indexes when given. */
+const nameQueries = ({ FirstName, LastName }: Criteria, at?: Scoped): NameQueries => ({
+  ...(FirstName === undefined
+    ? {}
+    : { FirstName: new NameQuery(FirstName, at && spellingIndex(at.state, 'FirstName')) }),
+  ...(LastName === undefined
+    ? {}
+    : { LastName: new NameQuery(LastName, at && spellingIndex(at.state, 'LastName')) }),
 });
 
 /** Scores a row in [0, 1] (three decimals); the criteria are read and normalized once, not per row. */
@@ -146,11 +151,12 @@ export function scorer(criteria: Criteria, names = nameQueries(criteria)): (row:
   };
 }
 
-/** A name criterion's bindings: its spellings for VALUES, or its initial for a scan. */
+/** A name criterion's bindings: its spellings for VALUES, or its initials for a scan. */
 function nameBindings(at: Scoped, field: 'FirstName' | 'LastName', name: NameQuery | undefined) {
   if (!name?.folded) return {};
-  const spellings = spellingsNear(spellingIndex(at.state, field), name);
-  if (!spellings) return { initial: literal(name.folded.slice(0, 1)) };
+  const index = spellingIndex(at.state, field);
+  const spellings = spellingsNear(index, name);
+  if (!spellings) return { initials: initialsNear(index, name).map((initial) => literal(initial)) };
   // No stored name is near: no name branch (the other criteria may still find candidates).
   return spellings.length > 0 ? { spellings: spellings.map((value) => literal(value)) } : {};
 }
@@ -166,9 +172,9 @@ function candidateBindings(at: Scoped, criteria: Criteria, names: NameQueries) {
     SSN: SSN?.length === 9 ? literal(SSN) : undefined,
     ssnLast4: SSN === undefined ? undefined : literal(SSN.slice(-4)),
     firstNames: first.spellings,
-    firstInitial: first.initial,
+    firstInitials: first.initials,
     lastNames: last.spellings,
-    lastInitial: last.initial,
+    lastInitials: last.initials,
   };
 }
 
@@ -179,7 +185,7 @@ export async function searchClients(request: RouteRequest, services: ApiServices
   const criteria = parseCriteria(request.body);
   const at = scoped(request, services);
   const limit = (request.params.limit as number | undefined) ?? DEFAULT_LIMIT;
-  const names = nameQueries(criteria);
+  const names = nameQueries(criteria, at);
   const solutions = await select(services, 'client-search', {
     graph: graphTerm(at),
     ...candidateBindings(at, criteria, names),
