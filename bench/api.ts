@@ -153,6 +153,10 @@ function paramsFor(route: RouteSpec): Record<string, string> {
     values.from = pick(entryDates);
     values.to = addDays(values.from, 365);
   }
+  // A caller's range ends after it starts (an inverted one is a 400).
+  const { EntryDate, ExitDate } = values;
+  if (EntryDate && ExitDate && ExitDate < EntryDate)
+    [values.EntryDate, values.ExitDate] = [ExitDate, EntryDate];
   const chosen: Record<string, string> = {};
   for (const param of route.params) {
     const value = values[param.name];

@@ -167,12 +167,13 @@ function parameter(param: ParamSpec): Schema {
     schema['x-enum-descriptions'] = list.codes.map((c) => c.label);
   }
   const lenient = param.type === 'date-time' ? ' Also YYYY-MM-DD, or without a zone (read as UTC).' : '';
+  const after = param.notBefore ? ` Not before ${param.notBefore} (400).` : '';
   return {
     name: param.name,
     in: param.in,
     // OpenAPI requires path parameters to be required (HUD's 0.5 draft marks ProjectID otherwise).
     required: param.in === 'path' || param.required === true,
-    description: `${param.description}${list ? ` (HUD list ${list.id}: ${labelled(list.codes)})` : ''}${lenient}`,
+    description: `${param.description}${list ? ` (HUD list ${list.id}: ${labelled(list.codes)})` : ''}${lenient}${after}`,
     schema,
   };
 }

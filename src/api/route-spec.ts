@@ -40,6 +40,8 @@ export interface ParamSpec {
   /** For integer parameters without a code list: the inclusive range. */
   readonly minimum?: number;
   readonly maximum?: number;
+  /** For the end of a range (a date): the parameter of its start, which it may not precede (400). */
+  readonly notBefore?: string;
 }
 
 export interface BodySpec {

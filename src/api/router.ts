@@ -165,8 +165,20 @@ function parseParams(c: Context, route: RouteSpec): Params {
     if (typeof parsed === 'object') errors.push(parsed);
     else params[spec.name] = parsed;
   }
+  errors.push(...invertedRanges(route, params));
   if (errors.length > 0) throw new ApiError(400, 'bad_request', 'invalid parameter(s)', errors);
   return params;
+}
+
+/** Range ends given before their start (ExitDate before EntryDate, say): a mistake, not an empty list. */
+function invertedRanges(route: RouteSpec, params: Params): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const spec of route.params) {
+    const [end, start] = [params[spec.name], spec.notBefore && params[spec.notBefore]];
+    if (typeof end === 'string' && typeof start === 'string' && end < start)
+      errors.push({ field: spec.name, rule: 'range', message: `on or after ${spec.notBefore}` });
+  }
+  return errors;
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -22,7 +22,12 @@ import {
 } from './helpers.ts';
 
 type ErrorBody = {
-  error: { status: number; code: string; message: string; fields?: { field: string; rule?: string }[] };
+  error: {
+    status: number;
+    code: string;
+    message: string;
+    fields?: { field: string; rule?: string; message?: string }[];
+  };
 };
 let server: Server;
 let x: Expect;
@@ -120,6 +125,26 @@ describe('query parameters', () => {
     ];
     for (const [url, field, rule] of cases)
       await refused(await call(server.app, 'GET', url), 400, field, rule);
+  });
+
+  it('a range that ends before it starts is a 400 naming its end; a one-day range is fine', async () => {
+    const ranges = gets().flatMap((route) =>
+      route.params.flatMap((end) => (end.notBefore ? [{ route, end: end.name, start: end.notBefore }] : [])),
+    );
+    expect(ranges.map((r) => `${r.route.operationId} ${r.start}–${r.end}`).sort()).toEqual([
+      'getClientEnrollments EntryDate–ExitDate',
+      'getClientServices from–to',
+      'getClients EntryDate–ExitDate',
+      'getClientsByProject EntryDate–ExitDate',
+      'getCsvExport EntryDate–ExitDate',
+      'getProjects OperatingStartDate–OperatingEndDate',
+    ]);
+    for (const { route, start, end } of ranges) {
+      const url = `${fill(route.path)}?${start}=2025-03-02&${end}`;
+      const body = await refused(await call(server.app, 'GET', `${url}=2025-03-01`), 400, end, 'range');
+      expect(body.error.fields?.[0]?.message).toBe(`on or after ${start}`);
+      expect((await call(server.app, 'GET', `${url}=2025-03-02`)).status, route.operationId).toBe(200);
+    }
   });
 });
 

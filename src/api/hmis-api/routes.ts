@@ -27,11 +27,13 @@ const id = (name: string, where: 'path' | 'query', description: string): ParamSp
   ...(where === 'path' ? { required: true } : {}),
   description,
 });
-const date = (name: string, description: string): ParamSpec => ({
+/** A date parameter; `notBefore` names the start of the range it ends (see ParamSpec). */
+const date = (name: string, description: string, notBefore?: string): ParamSpec => ({
   name,
   in: 'query',
   type: 'date',
   description,
+  ...(notBefore ? { notBefore } : {}),
 });
 const dateTime = (name: string, description: string): ParamSpec => ({
   name,
@@ -53,6 +55,7 @@ const ENTRY_DATE = date('EntryDate', 'Keep enrollments that began on or after th
 const EXIT_DATE = date(
   'ExitDate',
   'Keep enrollments that ended on or before this date (3.11); open ones do not',
+  'EntryDate',
 );
 const FUNDER = code('Funder', '2.06.1', 'Keep projects with a funder record of this funding source (2.06.1)');
 const PROJECT_TYPE = code('ProjectType', '2.02.6', 'Keep projects of this type (2.02.6)');
@@ -195,7 +198,11 @@ export const HMIS_API_ROUTES: readonly RouteSpec[] = [
         description: 'Keep projects with this CoC (2.03.1)',
       },
       date('OperatingStartDate', 'Keep projects that began operating on or after this date (2.02.3)'),
-      date('OperatingEndDate', 'Keep projects that stopped operating on or before this date (2.02.4)'),
+      date(
+        'OperatingEndDate',
+        'Keep projects that stopped operating on or before this date (2.02.4)',
+        'OperatingStartDate',
+      ),
       SOURCE_PARAM,
       ...PAGE_PARAMS,
     ],
@@ -269,7 +276,7 @@ export const HMIS_API_ROUTES: readonly RouteSpec[] = [
     params: [
       PERSONAL_ID,
       date('from', 'Keep records dated on or after this day'),
-      date('to', 'Keep records dated on or before this day'),
+      date('to', 'Keep records dated on or before this day', 'from'),
       SOURCE_PARAM,
       ...PAGE_PARAMS,
     ],
