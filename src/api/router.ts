@@ -29,6 +29,7 @@ export const honoPath = (path: string): string => path.replace(/\{([A-Za-z_][A-Z
 export function mountRoutes(app: Hono, routes: readonly RouteSpec[], services: ApiServices, base = ''): void {
   const methods = new Map<string, string[]>();
   for (const route of routes) {
+    checkRanges(route);
     app.on(route.method.toUpperCase(), honoPath(route.path), (c) => serveRoute(c, route, services, base));
     methods.set(route.path, [...(methods.get(route.path) ?? []), route.method.toUpperCase()]);
   }
@@ -168,6 +169,13 @@ function parseParams(c: Context, route: RouteSpec): Params {
   errors.push(...invertedRanges(route, params));
   if (errors.length > 0) throw new ApiError(400, 'bad_request', 'invalid parameter(s)', errors);
   return params;
+}
+
+/** A range end must name a start the route has: a misspelt one would never be checked. */
+function checkRanges(route: RouteSpec): void {
+  for (const { name, notBefore } of route.params)
+    if (notBefore && !route.params.some((p) => p.name === notBefore))
+      throw new Error(`${route.path}: ${name} ends a range from ${notBefore}, which the route lacks`);
 }
 
 /** Range ends given before their start (ExitDate before EntryDate, say): a mistake, not an empty list. */

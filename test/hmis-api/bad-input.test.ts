@@ -6,8 +6,11 @@
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HMIS_API_ROUTES } from '../../src/api/hmis-api/routes.ts';
+import type { ApiServices } from '../../src/api/route-spec.ts';
+import { mountRoutes } from '../../src/api/router.ts';
 import { Expect } from './expect.ts';
 import {
   ADMIN_TOKEN,
@@ -145,6 +148,13 @@ describe('query parameters', () => {
       expect(body.error.fields?.[0]?.message).toBe(`on or after ${start}`);
       expect((await call(server.app, 'GET', `${url}=2025-03-02`)).status, route.operationId).toBe(200);
     }
+    // A range whose start the route lacks is refused when the routes are mounted, not ignored.
+    const [first] = ranges;
+    if (!first) throw new Error('no ranges');
+    const misspelt = first.route.params.map((p) => (p.notBefore ? { ...p, notBefore: 'Entrydate' } : p));
+    expect(() => mountRoutes(new Hono(), [{ ...first.route, params: misspelt }], {} as ApiServices)).toThrow(
+      /ends a range from Entrydate, which the route lacks/,
+    );
   });
 });
 
