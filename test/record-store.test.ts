@@ -112,6 +112,28 @@ describe('RecordStore', () => {
     await store.close();
   });
 
+  it('computes a change given as a function when the transactions before it are applied', async () => {
+    const store = await RecordStore.open({ dir: tempDir() });
+    await store.commit([put(clientRow('1', 'A'))]);
+    const firstName = (records: typeof store.state) => records.source('demo')?.get('Client', '1')?.[1] ?? '';
+    // Queued together: each function sees what the one before it wrote, as a PATCH must.
+    const appended = await Promise.all(
+      ['B', 'C', 'D'].map((letter) =>
+        store.commit((records) => [put(clientRow('1', `${firstName(records)}${letter}`))]),
+      ),
+    );
+    expect(appended).toEqual([2, 3, 4]);
+    expect(firstName(store.state)).toBe('ABCD');
+    // A function that throws writes nothing, and the queue goes on.
+    const refused = store.commit(() => {
+      throw new Error('no such client');
+    });
+    await expect(refused).rejects.toThrow('no such client');
+    expect(await store.commit((records) => [put(clientRow('1', `${firstName(records)}E`))])).toBe(5);
+    expect(firstName(store.state)).toBe('ABCDE');
+    await store.close();
+  });
+
   it('keeps sources apart and drops one source as a whole', async () => {
     const store = await RecordStore.open({ dir: tempDir() });
     await store.commit([

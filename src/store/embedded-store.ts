@@ -19,7 +19,7 @@ import {
 } from '../query/sparql-engine.ts';
 import { InvalidWriteError, validateOperations } from '../validate/operations.ts';
 import { matchQuery, parseMatchResults } from './match.ts';
-import type { Operation } from './operations.ts';
+import { type Change, operationsOf } from './operations.ts';
 import { rdfToOperations } from './rdf-load.ts';
 import type { RecordState } from './record-state.ts';
 import { type CommitEvent, RecordStore, type RecordStoreOptions } from './record-store.ts';
@@ -86,15 +86,18 @@ export class EmbeddedStore implements HearthStore {
     return this.log.state;
   }
 
-  commit(operations: readonly Operation[]): Promise<number> {
-    return this.log.commit(operations);
+  commit(change: Change): Promise<number> {
+    return this.log.commit(change);
   }
 
-  /** Validates strictly (every rule is an error), then commits. */
-  async commitValidated(operations: readonly Operation[]): Promise<number> {
-    const problems = validateOperations(this.records, operations);
-    if (problems.length > 0) throw new InvalidWriteError(problems);
-    return this.log.commit(operations);
+  /** Validates strictly (every rule is an error) against the records the change meets, then commits. */
+  commitValidated(change: Change): Promise<number> {
+    return this.log.commit((records) => {
+      const operations = operationsOf(change, records);
+      const problems = validateOperations(records, operations);
+      if (problems.length > 0) throw new InvalidWriteError(problems);
+      return operations;
+    });
   }
 
   async loadRdf(text: string, format: string, graph?: string): Promise<{ txId: number; records: number }> {

@@ -2,6 +2,7 @@
  * The unit of change in the store. Every write (an import, an API call, a SPARQL UPDATE) becomes a
  * list of operations committed as one transaction.
  */
+import type { RecordState } from './record-state.ts';
 
 /** Insert or replace one record: a row of the table, values in the model's field order. */
 export interface PutOperation {
@@ -26,6 +27,18 @@ export interface DropSourceOperation {
 }
 
 export type Operation = PutOperation | RemoveOperation | DropSourceOperation;
+
+/**
+ * What a commit applies: operations, or a function that computes them from the records as every
+ * earlier transaction left them. A read-modify-write (a PATCH) passes a function, which runs in the
+ * commit queue: two concurrent changes to one record then both land, where operations computed
+ * before the wait would let the later one put back what the earlier one changed. The function may
+ * throw (a 404, a validation error); nothing is written then.
+ */
+export type Change = readonly Operation[] | ((records: RecordState) => readonly Operation[]);
+
+export const operationsOf = (change: Change, records: RecordState): readonly Operation[] =>
+  typeof change === 'function' ? change(records) : change;
 
 /** Rejects an operation the state could not apply, before anything is written. */
 export function checkOperation(

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findTable } from '../model/index.ts';
 import { type DirectoryLock, lockDirectory } from './lock.ts';
-import { checkOperation, type Operation } from './operations.ts';
+import { type Change, checkOperation, type Operation, operationsOf } from './operations.ts';
 import { RecordState, type Row } from './record-state.ts';
 import { appendTransaction, readTransactions } from './transaction-file.ts';
 
@@ -123,16 +123,18 @@ export class RecordStore {
 
   /**
    * Appends the operations as one transaction, fsyncs, then applies them in memory. Resolves only
-   * once the transaction is durable; all of it or none of it survives a crash.
+   * once the transaction is durable; all of it or none of it survives a crash. A function (see
+   * Change) computes them when the transactions before it are applied.
    */
-  commit(operations: readonly Operation[]): Promise<number> {
-    const run = this.queue.then(() => this.commitNow(operations));
+  commit(change: Change): Promise<number> {
+    const run = this.queue.then(() => this.commitNow(change));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async commitNow(operations: readonly Operation[]): Promise<number> {
+  private async commitNow(change: Change): Promise<number> {
     if (!this.log) throw new Error('the store is closed or was opened read-only');
+    const operations = operationsOf(change, this.state);
     if (operations.length === 0) return this.lastTxId;
     for (const operation of operations) checkOperation(operation, (name) => findTable(name)?.fields.length);
     const limit = this.options.maxQuads ?? DEFAULT_MAX_QUADS;

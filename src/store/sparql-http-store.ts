@@ -24,7 +24,7 @@ import type { QueryOptions, QueryResult } from '../query/sparql-engine.ts';
 import { graphIri, parseRecordIri, recordIri } from '../rdf/iris.ts';
 import { InvalidWriteError, validateOperations } from '../validate/operations.ts';
 import { matchQuery, parseMatchResults } from './match.ts';
-import type { Operation } from './operations.ts';
+import { type Change, type Operation, operationsOf } from './operations.ts';
 import { rdfToOperations } from './rdf-load.ts';
 import { RecordState, type Row } from './record-state.ts';
 import type { CommitEvent, CommitListener } from './record-store.ts';
@@ -118,15 +118,15 @@ export class SparqlHttpStore implements HearthStore {
     return run;
   }
 
-  commit(operations: readonly Operation[]): Promise<number> {
-    const run = this.queue.then(() => this.commitNow(operations, false));
+  commit(change: Change): Promise<number> {
+    const run = this.queue.then(() => this.commitNow(change, false));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   /** Validates strictly against the latest rows (after catching up), then commits. */
-  commitValidated(operations: readonly Operation[]): Promise<number> {
-    const run = this.queue.then(() => this.commitNow(operations, true));
+  commitValidated(change: Change): Promise<number> {
+    const run = this.queue.then(() => this.commitNow(change, true));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -283,10 +283,12 @@ export class SparqlHttpStore implements HearthStore {
     }
   }
 
-  private async commitNow(operations: readonly Operation[], validate: boolean): Promise<number> {
-    if (operations.length === 0) return this.lastTx;
+  private async commitNow(change: Change, validate: boolean): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       await this.syncNow();
+      // Computed anew on every attempt: a lost race means another process changed the rows.
+      const operations = operationsOf(change, this.records);
+      if (operations.length === 0) return this.lastTx;
       if (validate) {
         const problems = validateOperations(this.records, operations);
         if (problems.length > 0) throw new InvalidWriteError(problems);

@@ -4,7 +4,7 @@
  */
 import type * as RDF from '@rdfjs/types';
 import type { QueryOptions, QueryResult } from '../query/sparql-engine.ts';
-import type { Operation } from './operations.ts';
+import type { Change, Operation } from './operations.ts';
 import type { RecordState } from './record-state.ts';
 import type { CommitListener } from './record-store.ts';
 
@@ -19,8 +19,8 @@ export interface QuadPattern {
 export interface Store {
   /** The records, for reads (REST surfaces read these directly). */
   readonly records: RecordState;
-  /** Applies operations as one durable transaction; resolves with its id once it is on disk. */
-  commit(operations: readonly Operation[]): Promise<number>;
+  /** Applies a change as one durable transaction; resolves with its id once it is on disk. */
+  commit(change: Change): Promise<number>;
   /** Loads RDF (N-Quads, TriG, Turtle or N-Triples into a source's graph) as records, validated. */
   loadRdf(text: string, format: string, graph?: string): Promise<{ txId: number; records: number }>;
   /** Quads matching a pattern (unbound positions match anything). */
@@ -55,6 +55,6 @@ export interface HearthStore extends Store {
   readonly indexReady: Promise<void>;
   /** Where the SPARQL index is: queries wait while it is `building` (reported by /healthz). */
   readonly indexStatus: IndexStatus;
-  /** Commits operations the caller has validated against the model already. */
-  commitValidated(operations: readonly Operation[]): Promise<number>;
+  /** Validates a change strictly against the model (every rule is an error), then commits it. */
+  commitValidated(change: Change): Promise<number>;
 }

@@ -143,6 +143,27 @@ describe('PATCH /client/{PersonalID} (scenario 3)', () => {
     const after = await json<Item>(await call(server.app, 'GET', `/client/${c.PersonalID}`));
     expect(after.DOBDataQuality).toBe(Number(c.DOBDataQuality));
   });
+
+  it('concurrent PATCHes of different columns both land: each applies to the row as the one before left it', async () => {
+    const c = [...x.clients.values()][1] as CsvRow;
+    const patch = (body: Item) => call(server.app, 'PATCH', `/client/${c.PersonalID}`, { body });
+    // Sent together, so each handler reads the row before the other's transaction is on disk.
+    const answers = await Promise.all([
+      patch({ MiddleName: 'Concurrent' }),
+      patch({ NameSuffix: 'Jr.' }),
+      patch({ YearEnteredService: null }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    const after = await json<Item>(await call(server.app, 'GET', `/client/${c.PersonalID}`));
+    expect([after.MiddleName, after.NameSuffix, after.YearEnteredService]).toEqual([
+      'Concurrent',
+      'Jr.',
+      null,
+    ]);
+    // The last answer shows every change: it was computed after the others were applied.
+    const last = await json<Item>(answers[2] as Response);
+    expect([last.MiddleName, last.NameSuffix]).toEqual(['Concurrent', 'Jr.']);
+  });
 });
 
 describe('search after writes', () => {

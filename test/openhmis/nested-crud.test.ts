@@ -171,6 +171,30 @@ describe('nested records are read-only through their parent', () => {
       (await request(server.app, 'GET', `/enrollments/${ENROLLMENT}/physical-disabilities/${key}`)).status,
     ).toBe(404);
   });
+
+  it('concurrent PUTs of different fields both land (each changes the row the one before left)', async () => {
+    const put = (body: Json) => request(server.app, 'PUT', '/clients/336788', { body });
+    const answers = await Promise.all([put({ middleName: 'Concurrent' }), put({ nameSuffix: 'III' })]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    const { item }: Json = (await jsonOf(await request(server.app, 'GET', '/clients/336788'))).data;
+    expect([item.middleName, item.nameSuffix]).toEqual(['Concurrent', 'III']);
+    const base = `/enrollments/${ENROLLMENT}/contacts`;
+    const contact: Json = await jsonOf(
+      await request(server.app, 'POST', base, {
+        body: { dateProvided: '2020-01-06', currentLivingSituation: 116 },
+      }),
+    );
+    const id = contact.data.item.contactId;
+    const [changed, deleted] = await Promise.all([
+      request(server.app, 'PUT', `${base}/${id}`, { body: { dateProvided: '2020-01-07' } }),
+      request(server.app, 'DELETE', `${base}/${id}`),
+    ]);
+    // Whichever ran first, the PUT cannot bring the deleted record back: after the DELETE it is a
+    // 404 (computed from the row as it left it), before it the DELETE deletes the changed row.
+    expect(deleted.status).toBe(200);
+    expect([200, 404]).toContain(changed.status);
+    expect((await request(server.app, 'GET', `${base}/${id}`)).status).toBe(404);
+  });
 });
 
 describe('enrollments: create, change, unsupported fields', () => {

@@ -8,6 +8,7 @@ import { createApp } from '../../src/api/app.ts';
 import { boundQuery } from '../../src/api/hmis-api/common.ts';
 import { initialsNear, NameQuery, spellingIndex } from '../../src/api/hmis-api/name-match.ts';
 import { importHmisCsv } from '../../src/ingest/import.ts';
+import { table } from '../../src/model/index.ts';
 import { iri, literal } from '../../src/query/bind.ts';
 import { solutionsOf } from '../../src/query/results.ts';
 import { graphIri } from '../../src/rdf/iris.ts';
@@ -203,5 +204,40 @@ describe('writes through the HMIS API on the remote backend', () => {
     }
     const refused = await call(remoteApp, 'POST', '/client', { body: { ...client, VeteranStatus: 7 } });
     expect(refused.status).toBe(422);
+  });
+
+  it('PATCHes of one client from two servers at once both land: a commit that loses the race is computed again', async () => {
+    const created = await call(remoteApp, 'POST', '/client', { body: { ...client, FirstName: 'Racer' } });
+    const { PersonalID } = (await created.json()) as { PersonalID: string };
+    const other = await SparqlHttpStore.open({ store: virtuoso.store, baseIri: BASE, pollMs: 0 });
+    const dir = tempDir('hearth-remote-api-other-');
+    const config = { dataDir: dir, baseIri: BASE, port: 0, maxQuads: undefined };
+    const audit = new AuditLog(dir);
+    const otherApp = createApp({
+      store: other as unknown as EmbeddedStore,
+      config,
+      adminToken: ADMIN_TOKEN,
+      users: embedded.users,
+      audit,
+    });
+    try {
+      const answers = await Promise.all([
+        call(remoteApp, 'PATCH', `/client/${PersonalID}`, { body: { MiddleName: 'FromOne' } }),
+        call(otherApp, 'PATCH', `/client/${PersonalID}`, { body: { NameSuffix: 'FromTwo' } }),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      const reader = await SparqlHttpStore.open({ store: virtuoso.store, baseIri: BASE, pollMs: 0 });
+      try {
+        const [source] = [...reader.records.sources.keys()];
+        const row = reader.records.source(source ?? '')?.get('Client', PersonalID) ?? [];
+        const column = (name: string) => row[table('Client').fields.findIndex((f) => f.name === name)];
+        expect([column('MiddleName'), column('NameSuffix')]).toEqual(['FromOne', 'FromTwo']);
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await audit.close();
+      await other.close();
+    }
   });
 });

@@ -88,7 +88,8 @@ export async function createClient(request: RouteRequest, services: ApiServices)
   const row = stamp(withCells(new Array(CLIENT.fields.length).fill(''), cells), request, now, true);
   row[fieldIndex(CLIENT, 'PersonalID')] = personalId;
   row[fieldIndex(CLIENT, 'ExportID')] = API_EXPORT_ID;
-  await services.store.commitValidated([
+  // In the commit queue: whether the source has its hearth-api Export row yet is read there.
+  await services.store.commitValidated(() => [
     ...apiExportOperations(at.source, at.state, now),
     { op: 'put', source: at.source, table: 'Client', row },
   ]);
@@ -107,15 +108,21 @@ export async function updateClient(request: RouteRequest, services: ApiServices)
   const cells = bodyCells(request.body, personalId);
   if (cells.size === 0) throw new ApiError(400, 'bad_request', 'the body names no column to change');
   const at = scoped(request, services);
-  const stored = visibleClient(at, personalId);
-  const row = stamp(withCells(stored, cells), request, new Date(), false);
-  const operations: Operation[] = [{ op: 'put', source: at.source, table: 'Client', row }];
-  // Imports keep data-quality findings; a PATCH is refused only for the findings it introduces.
-  const before = new Set(validateRow(CLIENT, stored).map((v) => `${v.column}\u0000${v.rule}`));
-  const problems = validateOperations(services.store.records, operations).filter(
-    (p) => !before.has(`${p.column}\u0000${p.rule}`),
-  );
-  if (problems.length > 0) throw new InvalidWriteError(problems);
-  await services.store.commit(operations);
+  visibleClient(at, personalId); // a 404 before the wait for the commit queue, if it is one already
+  let row: string[] = [];
+  // The row is read and changed in the commit queue, so a concurrent PATCH's change is kept.
+  await services.store.commit((records) => {
+    const current = scoped(request, services);
+    const stored = visibleClient(current, personalId);
+    row = stamp(withCells(stored, cells), request, new Date(), false);
+    const operations: Operation[] = [{ op: 'put', source: current.source, table: 'Client', row }];
+    // Imports keep data-quality findings; a PATCH is refused only for the findings it introduces.
+    const before = new Set(validateRow(CLIENT, stored).map((v) => `${v.column}\u0000${v.rule}`));
+    const problems = validateOperations(records, operations).filter(
+      (p) => !before.has(`${p.column}\u0000${p.rule}`),
+    );
+    if (problems.length > 0) throw new InvalidWriteError(problems);
+    return operations;
+  });
   return respond(request, at, { json: rowJson(CLIENT, row), records: [part('Client', row)] });
 }

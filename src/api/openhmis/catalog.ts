@@ -103,7 +103,7 @@ export function adminWrites(resource: Resource, what: string, underProject = fal
         links.ProjectID = request.params.ProjectID as string;
       }
       const row = newRow(resource, request, cells, links, new Date());
-      await commitRow(services, at, resource, row);
+      await commitRow(services, request, resource, () => ({ row }));
       const response = itemResponse(
         request,
         { item: rowObject(resource, row), ...writeReport(unsupported, ignored) },
@@ -115,16 +115,17 @@ export function adminWrites(resource: Resource, what: string, underProject = fal
     async update(request: RouteRequest, services: ApiServices): Promise<Response> {
       const { value, lexical } = readBody(request);
       const { cells, unsupported, ignored } = bodyCells(resource, value, lexical);
-      const at = scoped(request, services);
-      const before = stored(at, request);
-      const row = changedRow(resource, before, cells, request, new Date());
-      await commitRow(services, at, resource, row, before);
+      const row = await commitRow(services, request, resource, (at) => {
+        const before = stored(at, request);
+        return { row: changedRow(resource, before, cells, request, new Date()), stored: before };
+      });
       return itemResponse(request, { item: rowObject(resource, row), ...writeReport(unsupported, ignored) });
     },
     async remove(request: RouteRequest, services: ApiServices): Promise<Response> {
-      const at = scoped(request, services);
-      const before = stored(at, request);
-      await commitRow(services, at, resource, deletedRow(resource, before, request, new Date()), before);
+      await commitRow(services, request, resource, (at) => {
+        const before = stored(at, request);
+        return { row: deletedRow(resource, before, request, new Date()), stored: before };
+      });
       return deletedResponse(request);
     },
   };

@@ -103,7 +103,7 @@ export async function createClient(request: RouteRequest, services: ApiServices)
   const at = scoped(request, services);
   requireSource(services, at);
   const row = newRow(CLIENTS, request, cells, {}, new Date());
-  await commitRow(services, at, CLIENTS, row);
+  await commitRow(services, request, CLIENTS, () => ({ row }));
   const response = itemResponse(
     request,
     { item: rowObject(CLIENTS, row), ...writeReport(unsupported, ignored) },
@@ -122,16 +122,17 @@ export async function updateClient(request: RouteRequest, services: ApiServices)
       { field: 'personalId', rule: 'immutable', message: 'must be the one in the path' },
     ]);
   const { cells, unsupported, ignored } = bodyCells(CLIENTS, value, lexical);
-  const at = scoped(request, services);
-  const stored = writable(at, personalId);
-  const row = changedRow(CLIENTS, stored, cells, request, new Date());
-  await commitRow(services, at, CLIENTS, row, stored);
+  const row = await commitRow(services, request, CLIENTS, (at) => {
+    const stored = writable(at, personalId);
+    return { row: changedRow(CLIENTS, stored, cells, request, new Date()), stored };
+  });
   return itemResponse(request, { item: rowObject(CLIENTS, row), ...writeReport(unsupported, ignored) });
 }
 
 export async function deleteClient(request: RouteRequest, services: ApiServices): Promise<Response> {
-  const at = scoped(request, services);
-  const stored = writable(at, request.params.PersonalID as string);
-  await commitRow(services, at, CLIENTS, deletedRow(CLIENTS, stored, request, new Date()), stored);
+  await commitRow(services, request, CLIENTS, (at) => {
+    const stored = writable(at, request.params.PersonalID as string);
+    return { row: deletedRow(CLIENTS, stored, request, new Date()), stored };
+  });
   return deletedResponse(request);
 }

@@ -113,7 +113,7 @@ export async function createEnrollment(request: RouteRequest, services: ApiServi
   requireSource(services, at);
   checkLinks(at, request.principal.name, personalId as string, projectId as string);
   const row = newRow(ENROLLMENTS, request, cells, {}, new Date());
-  await commitRow(services, at, ENROLLMENTS, row);
+  await commitRow(services, request, ENROLLMENTS, () => ({ row }));
   const response = itemResponse(
     request,
     { item: enrollmentObject(at, row), ...writeReport(unsupported, ignored) },
@@ -126,25 +126,27 @@ export async function createEnrollment(request: RouteRequest, services: ApiServi
 export async function updateEnrollment(request: RouteRequest, services: ApiServices): Promise<Response> {
   const { value, lexical } = readBody(request);
   const { cells, unsupported, ignored } = bodyCells(ENROLLMENTS, value, lexical);
+  const row = await commitRow(services, request, ENROLLMENTS, (at) => {
+    const stored = visibleEnrollment(at, request.params.EnrollmentID as string);
+    const personalId = cells.get('PersonalID');
+    if (personalId !== undefined && personalId !== stored[PERSONAL_ID])
+      throw new ApiError(400, 'bad_request', 'an enrollment stays with its client', [
+        { field: 'personalId', rule: 'immutable', message: 'cannot change' },
+      ]);
+    const projectId = cells.get('ProjectID');
+    if (projectId !== undefined && projectId !== stored[PROJECT_ID])
+      checkLinks(at, request.principal.name, stored[PERSONAL_ID] ?? '', projectId);
+    return { row: changedRow(ENROLLMENTS, stored, cells, request, new Date()), stored };
+  });
   const at = scoped(request, services);
-  const stored = visibleEnrollment(at, request.params.EnrollmentID as string);
-  const personalId = cells.get('PersonalID');
-  if (personalId !== undefined && personalId !== stored[PERSONAL_ID])
-    throw new ApiError(400, 'bad_request', 'an enrollment stays with its client', [
-      { field: 'personalId', rule: 'immutable', message: 'cannot change' },
-    ]);
-  const projectId = cells.get('ProjectID');
-  if (projectId !== undefined && projectId !== stored[PROJECT_ID])
-    checkLinks(at, request.principal.name, stored[PERSONAL_ID] ?? '', projectId);
-  const row = changedRow(ENROLLMENTS, stored, cells, request, new Date());
-  await commitRow(services, at, ENROLLMENTS, row, stored);
   return itemResponse(request, { item: enrollmentObject(at, row), ...writeReport(unsupported, ignored) });
 }
 
 export async function deleteEnrollment(request: RouteRequest, services: ApiServices): Promise<Response> {
-  const at = scoped(request, services);
-  const stored = visibleEnrollment(at, request.params.EnrollmentID as string);
-  await commitRow(services, at, ENROLLMENTS, deletedRow(ENROLLMENTS, stored, request, new Date()), stored);
+  await commitRow(services, request, ENROLLMENTS, (at) => {
+    const stored = visibleEnrollment(at, request.params.EnrollmentID as string);
+    return { row: deletedRow(ENROLLMENTS, stored, request, new Date()), stored };
+  });
   return deletedResponse(request);
 }
 
@@ -204,7 +206,7 @@ export function childHandlers(resource: Resource) {
             message: `one of ${resource.mapping.where?.codes.join(', ')}`,
           },
         ]);
-      await commitRow(services, at, resource, row);
+      await commitRow(services, request, resource, () => ({ row }));
       const response = itemResponse(
         request,
         { item: rowObject(resource, row), ...writeReport(unsupported, ignored) },
@@ -219,28 +221,30 @@ export function childHandlers(resource: Resource) {
     async update(request: RouteRequest, services: ApiServices): Promise<Response> {
       const { value, lexical } = readBody(request);
       const { cells, unsupported, ignored } = bodyCells(resource, value, lexical);
-      const at = scoped(request, services);
       const { enrollmentId, key } = params(request);
-      visibleEnrollment(at, enrollmentId);
-      const stored = visibleChild(at, resource, enrollmentId, key);
-      const row = changedRow(resource, stored, cells, request, new Date());
-      if (!belongs(resource, row))
-        throw new ApiError(400, 'bad_request', `the record would leave ${resource.mapping.resource}`, [
-          {
-            field: 'recordType',
-            rule: 'codeList',
-            message: `one of ${resource.mapping.where?.codes.join(', ')}`,
-          },
-        ]);
-      await commitRow(services, at, resource, row, stored);
+      const row = await commitRow(services, request, resource, (at) => {
+        visibleEnrollment(at, enrollmentId);
+        const stored = visibleChild(at, resource, enrollmentId, key);
+        const row = changedRow(resource, stored, cells, request, new Date());
+        if (!belongs(resource, row))
+          throw new ApiError(400, 'bad_request', `the record would leave ${resource.mapping.resource}`, [
+            {
+              field: 'recordType',
+              rule: 'codeList',
+              message: `one of ${resource.mapping.where?.codes.join(', ')}`,
+            },
+          ]);
+        return { row, stored };
+      });
       return itemResponse(request, { item: rowObject(resource, row), ...writeReport(unsupported, ignored) });
     },
     async remove(request: RouteRequest, services: ApiServices): Promise<Response> {
-      const at = scoped(request, services);
       const { enrollmentId, key } = params(request);
-      visibleEnrollment(at, enrollmentId);
-      const stored = visibleChild(at, resource, enrollmentId, key);
-      await commitRow(services, at, resource, deletedRow(resource, stored, request, new Date()), stored);
+      await commitRow(services, request, resource, (at) => {
+        visibleEnrollment(at, enrollmentId);
+        const stored = visibleChild(at, resource, enrollmentId, key);
+        return { row: deletedRow(resource, stored, request, new Date()), stored };
+      });
       return deletedResponse(request);
     },
   };

@@ -9,10 +9,10 @@ import crypto from 'node:crypto';
 import { fieldIndex } from '../../model/index.ts';
 import type { Operation } from '../../store/operations.ts';
 import type { Row } from '../../store/record-state.ts';
-import { validateOperations } from '../../validate/operations.ts';
+import { type OperationProblem, validateOperations } from '../../validate/operations.ts';
 import { validateRow } from '../../validate/row.ts';
 import { ApiError } from '../errors.ts';
-import type { Scoped } from '../hmis-api/common.ts';
+import { type Scoped, scoped } from '../hmis-api/common.ts';
 import { API_EXPORT_ID, apiExportOperations, timestamp } from '../record-writes.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import { fieldName, type Resource } from './records.ts';
@@ -76,42 +76,58 @@ function stamp(resource: Resource, row: string[], request: RouteRequest, now: Da
   return row;
 }
 
+/** A row to commit and, for a PUT or DELETE, the row it replaces. */
+export interface RowChange {
+  readonly row: string[];
+  readonly stored?: Row;
+}
+
 /**
- * Validates and commits one row of the resource. `stored` is the row it replaces (a PUT or DELETE):
- * then only findings the change introduces refuse it.
+ * Validates and commits one row of the resource, which `change` computes in the commit queue from a
+ * fresh view of the records (see Change in store/operations.ts): a PUT or DELETE reads the row it
+ * replaces after every earlier write, so it cannot undo a concurrent one. `change` may throw (a
+ * 404, a 400) and nothing is written. A replaced row's own findings do not refuse the change; only
+ * those it introduces do. Resolves with the committed row.
  */
 export async function commitRow(
   services: ApiServices,
-  at: Scoped,
+  request: RouteRequest,
   resource: Resource,
-  row: string[],
-  stored?: Row,
-): Promise<void> {
-  const now = new Date();
-  const operations: Operation[] = [
-    ...apiExportOperations(at.source, at.state, now),
-    { op: 'put', source: at.source, table: resource.spec.name, row },
-  ];
-  const before = new Set(
-    stored ? validateRow(resource.spec, stored).map((v) => `${v.column}\u0000${v.rule}`) : [],
-  );
-  const problems = validateOperations(services.store.records, operations).filter(
-    (p) => p.table !== resource.spec.name || !before.has(`${p.column}\u0000${p.rule}`),
-  );
-  if (problems.length > 0) {
-    const fields = problems.map((p) => ({
-      field: p.table === resource.spec.name ? fieldName(resource, p.column) : `${p.table}.${p.column}`,
-      rule: p.rule,
-      message: p.message,
-    }));
-    throw new ApiError(
-      400,
-      'validation_failed',
-      `the ${resource.mapping.resource} record does not satisfy the FY2026 model`,
-      fields,
+  change: (at: Scoped) => RowChange,
+): Promise<string[]> {
+  let committed: string[] = [];
+  await services.store.commit((records) => {
+    const at = scoped(request, services);
+    const { row, stored } = change(at);
+    const operations: Operation[] = [
+      ...apiExportOperations(at.source, at.state, new Date()),
+      { op: 'put', source: at.source, table: resource.spec.name, row },
+    ];
+    const before = new Set(
+      stored ? validateRow(resource.spec, stored).map((v) => `${v.column}\u0000${v.rule}`) : [],
     );
-  }
-  await services.store.commit(operations);
+    const problems = validateOperations(records, operations).filter(
+      (p) => p.table !== resource.spec.name || !before.has(`${p.column}\u0000${p.rule}`),
+    );
+    if (problems.length > 0) throw validationFailed(resource, problems);
+    committed = row;
+    return operations;
+  });
+  return committed;
+}
+
+function validationFailed(resource: Resource, problems: readonly OperationProblem[]): ApiError {
+  const fields = problems.map((p) => ({
+    field: p.table === resource.spec.name ? fieldName(resource, p.column) : `${p.table}.${p.column}`,
+    rule: p.rule,
+    message: p.message,
+  }));
+  return new ApiError(
+    400,
+    'validation_failed',
+    `the ${resource.mapping.resource} record does not satisfy the FY2026 model`,
+    fields,
+  );
 }
 
 /** The source must exist before anything can be written into it. */
