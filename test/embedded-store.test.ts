@@ -140,6 +140,23 @@ describe('EmbeddedStore', () => {
     await expect(store.update('DELETE nonsense')).rejects.toThrow(/not a SPARQL update/);
   });
 
+  it('applies an UPDATE to the row as the commit queue finds it: a concurrent write to another column is kept', async () => {
+    const s = `<${G}/client/${personalId}>`;
+    const middle = fieldIndex(table('Client'), 'MiddleName');
+    const suffix = fieldIndex(table('Client'), 'NameSuffix');
+    // The UPDATE plans against the index first; the PATCH-like write lands while it does.
+    await Promise.all([
+      store.update(`${PREFIXES}INSERT DATA { GRAPH <${G}> { ${s} hmis:NameSuffix "IV" } }`),
+      store.commit((records) => {
+        const row = [...(records.source('xx-500')?.get('Client', personalId) ?? [])];
+        row[middle] = 'Kept';
+        return [{ op: 'put', source: 'xx-500', table: 'Client', row }];
+      }),
+    ]);
+    const row = store.records.source('xx-500')?.get('Client', personalId) ?? [];
+    expect([row[middle], row[suffix]]).toEqual(['Kept', 'IV']);
+  });
+
   it('rebuilds the index after a query is stopped for running too long', async () => {
     await expect(
       store.query(

@@ -24,7 +24,7 @@ import { rdfToOperations } from './rdf-load.ts';
 import type { RecordState } from './record-state.ts';
 import { type CommitEvent, RecordStore, type RecordStoreOptions } from './record-store.ts';
 import type { HearthStore, IndexStatus, QuadPattern } from './store.ts';
-import { planUpdate } from './update.ts';
+import { commitUpdate, planUpdate } from './update.ts';
 
 export interface EmbeddedStoreOptions extends RecordStoreOptions {
   readonly baseIri: string;
@@ -119,13 +119,13 @@ export class EmbeddedStore implements HearthStore {
   async update(sparql: string): Promise<{ txId: number; records: number }> {
     await this.indexReady;
     await this.indexSync;
-    const operations = await planUpdate(sparql, {
+    const change = await planUpdate(sparql, {
       baseIri: this.baseIri,
       records: this.records,
       select: async (query) =>
         (await this.engine.query(query, { accept: 'application/sparql-results+json' })).body,
     });
-    return { txId: await this.commitValidated(operations), records: operations.length };
+    return commitUpdate(change, (planned) => this.commitValidated(planned));
   }
 
   async close(): Promise<void> {

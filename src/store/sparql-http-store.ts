@@ -45,7 +45,7 @@ import {
 import { planCommit } from './remote-plan.ts';
 import { serializeGraph, serializeResults } from './remote-results.ts';
 import type { HearthStore, QuadPattern, RecordLog } from './store.ts';
-import { planUpdate } from './update.ts';
+import { commitUpdate, planUpdate } from './update.ts';
 
 export interface SparqlHttpStoreOptions {
   /** HEARTH_STORE, e.g. `sparql+http://127.0.0.1:8890/sparql`. */
@@ -160,12 +160,12 @@ export class SparqlHttpStore implements HearthStore {
 
   async update(sparql: string): Promise<{ txId: number; records: number }> {
     await this.sync();
-    const operations = await planUpdate(sparql, {
+    const change = await planUpdate(sparql, {
       baseIri: this.baseIri,
       records: this.records,
       select: async (query) => JSON.stringify(await this.client.select(this.withDataset(query, false))),
     });
-    return { txId: await this.commitValidated(operations), records: operations.length };
+    return commitUpdate(change, (planned) => this.commitValidated(planned));
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,8 @@
  * - the data lives in named graphs, one per source: templates must say `GRAPH <…>` (or use WITH);
  * - WHERE clauses see the data as it was before the request, so an operation with a WHERE clause
  *   must come first in a request;
+ * - the quads an update deletes and inserts are applied to the rows as the commit queue finds them
+ *   (planUpdate gives a Change), so a concurrent write to other columns of a record is kept;
  * - deleting a record's `rdf:type` deletes the record; other quads change columns;
  * - LOAD, CLEAR, DROP, CREATE, ADD, MOVE and COPY are not supported (use import or `loadRdf`).
  */
@@ -19,7 +21,7 @@ import { solutionsOf } from '../query/results.ts';
 import { parseRecordIri } from '../rdf/iris.ts';
 import { type RecordFromQuads, recordsFromQuads } from '../rdf/quads-to-records.ts';
 import { InvalidWriteError, rdfProblemsError } from '../validate/operations.ts';
-import type { Operation } from './operations.ts';
+import type { Change, Operation } from './operations.ts';
 import type { RecordState } from './record-state.ts';
 
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
@@ -37,7 +39,11 @@ export interface UpdateContext {
 
 type Solution = Record<string, RDF.Term>;
 
-export async function planUpdate(sparql: string, context: UpdateContext): Promise<Operation[]> {
+/** The update as a Change: its quads are found now; they meet the rows when it is committed. */
+export async function planUpdate(
+  sparql: string,
+  context: UpdateContext,
+): Promise<(records: RecordState) => Operation[]> {
   let parsed: sparqljs.SparqlQuery;
   try {
     parsed = new sparqljs.Parser({ baseIRI: context.baseIri }).parse(sparql);
@@ -62,7 +68,22 @@ export async function planUpdate(sparql: string, context: UpdateContext): Promis
     if ('delete' in operation) deletes.push(...instantiate(operation.delete, solutions, graph));
     if ('insert' in operation) inserts.push(...instantiate(operation.insert, solutions, graph));
   }
-  return toOperations(context, deletes, inserts);
+  const changes = quadChanges(context.baseIri, deletes, inserts);
+  return (records) => toOperations(records, changes);
+}
+
+/** Commits a planned update with `commit`; resolves with its transaction and how many records it wrote. */
+export async function commitUpdate(
+  planned: (records: RecordState) => Operation[],
+  commit: (change: Change) => Promise<number>,
+): Promise<{ txId: number; records: number }> {
+  let records = 0;
+  const txId = await commit((state) => {
+    const operations = planned(state);
+    records = operations.length;
+    return operations;
+  });
+  return { txId, records };
 }
 
 async function solve(operation: sparqljs.InsertDeleteOperation, context: UpdateContext): Promise<Solution[]> {
@@ -136,20 +157,30 @@ function instantiate(
 const recordId = (r: { source: string; table: { name: string }; key: string }) =>
   `${r.source}\u0000${r.table.name}\u0000${r.key}`;
 
-function toOperations(context: UpdateContext, deletes: RDF.Quad[], inserts: RDF.Quad[]): Operation[] {
+/** The records an update's quads touch: the values it deletes and inserts, the records it removes. */
+interface QuadChanges {
+  readonly removedTypes: ReadonlySet<string>;
+  readonly cleared: ReadonlyMap<string, RecordFromQuads>;
+  readonly added: ReadonlyMap<string, RecordFromQuads>;
+}
+
+/** Throws for quads that are no record's column (before the update waits for the commit queue). */
+function quadChanges(baseIri: string, deletes: RDF.Quad[], inserts: RDF.Quad[]): QuadChanges {
   const removedTypes = new Set<string>();
   for (const quad of deletes) {
     const parsed =
-      quad.predicate.value === RDF_TYPE ? parseRecordIri(context.baseIri, quad.subject.value) : undefined;
+      quad.predicate.value === RDF_TYPE ? parseRecordIri(baseIri, quad.subject.value) : undefined;
     if (parsed) removedTypes.add(recordId(parsed));
   }
-  const cleared = mapRecords(context, deletes);
-  const added = mapRecords(context, inserts);
+  return { removedTypes, cleared: mapRecords(baseIri, deletes), added: mapRecords(baseIri, inserts) };
+}
+
+function toOperations(records: RecordState, { removedTypes, cleared, added }: QuadChanges): Operation[] {
   const operations: Operation[] = [];
   for (const id of new Set([...cleared.keys(), ...added.keys(), ...removedTypes])) {
     const change = added.get(id) ?? cleared.get(id);
     if (!change) continue;
-    const current = context.records.source(change.source)?.get(change.table.name, change.key);
+    const current = records.source(change.source)?.get(change.table.name, change.key);
     const insert = added.get(id);
     if (removedTypes.has(id) && !insert) {
       if (current)
@@ -183,8 +214,8 @@ function toOperations(context: UpdateContext, deletes: RDF.Quad[], inserts: RDF.
   return operations;
 }
 
-function mapRecords(context: UpdateContext, quads: RDF.Quad[]): Map<string, RecordFromQuads> {
-  const { records, problems } = recordsFromQuads(context.baseIri, quads);
+function mapRecords(baseIri: string, quads: RDF.Quad[]): Map<string, RecordFromQuads> {
+  const { records, problems } = recordsFromQuads(baseIri, quads);
   if (problems.length > 0) throw rdfProblemsError(problems);
   return new Map(records.map((r) => [recordId(r), r]));
 }
