@@ -121,7 +121,6 @@ export class EmbeddedStore implements HearthStore {
     await this.indexSync;
     const change = await planUpdate(sparql, {
       baseIri: this.baseIri,
-      records: this.records,
       select: async (query) =>
         (await this.engine.query(query, { accept: 'application/sparql-results+json' })).body,
     });

@@ -162,7 +162,6 @@ export class SparqlHttpStore implements HearthStore {
     await this.sync();
     const change = await planUpdate(sparql, {
       baseIri: this.baseIri,
-      records: this.records,
       select: async (query) => JSON.stringify(await this.client.select(this.withDataset(query, false))),
     });
     return commitUpdate(change, (planned) => this.commitValidated(planned));

@@ -32,7 +32,6 @@ export class UnsupportedUpdateError extends Error {
 
 export interface UpdateContext {
   readonly baseIri: string;
-  readonly records: RecordState;
   /** Runs a SELECT on the index and returns SPARQL JSON results. */
   readonly select: (query: string) => Promise<string>;
 }
