@@ -39,7 +39,7 @@ export interface OpenApiOptions {
 const ERROR_CODES: Readonly<Record<ErrorCode, true>> = {
   ...{ bad_request: true, unauthorized: true, forbidden: true, not_found: true, conflict: true },
   ...{ method_not_allowed: true, not_acceptable: true, payload_too_large: true, internal: true },
-  ...{ unsupported_media_type: true, validation_failed: true, unavailable: true },
+  ...{ unsupported_media_type: true, validation_failed: true, unavailable: true, precondition_failed: true },
 };
 
 const STRING = { type: 'string' } as const;
@@ -240,7 +240,19 @@ export function buildOpenApi(routes: readonly RouteSpec[], options: OpenApiOptio
         response.status >= 400
           ? ((json && { 'application/json': { schema: json } }) ?? errorContent)
           : json && Object.fromEntries(route.produces.map((t) => [t, { schema: mediaSchema(t, json) }]));
-      responses[response.status] = { description: response.description, ...(content ? { content } : {}) };
+      const headers = response.headers && {
+        headers: Object.fromEntries(
+          Object.entries(response.headers).map(([name, description]) => [
+            name,
+            { description, schema: { type: 'string' } },
+          ]),
+        ),
+      };
+      responses[response.status] = {
+        description: response.description,
+        ...(headers ?? {}),
+        ...(content ? { content } : {}),
+      };
     }
     for (const [status, description] of Object.entries(routerErrors(route)))
       responses[status] ??= { description, content: errorContent };

@@ -28,7 +28,7 @@ export type ParamType = 'string' | 'integer' | 'date' | 'date-time' | 'cursor';
 
 export interface ParamSpec {
   readonly name: string;
-  readonly in: 'path' | 'query';
+  readonly in: 'path' | 'query' | 'header';
   readonly type: ParamType;
   readonly required?: boolean;
   readonly description: string;
@@ -62,6 +62,8 @@ export interface ResponseSpec {
   readonly table?: string;
   readonly schema?: string;
   readonly list?: boolean;
+  /** Response headers the route sets, by name, with what they carry (for the OpenAPI document). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete';

@@ -156,7 +156,12 @@ function parseParams(c: Context, route: RouteSpec): Params {
   const params: Params = {};
   const errors: FieldError[] = [];
   for (const spec of route.params) {
-    const raw = spec.in === 'path' ? c.req.param(spec.name) : (query.get(spec.name) ?? undefined);
+    const raw =
+      spec.in === 'path'
+        ? c.req.param(spec.name)
+        : spec.in === 'header'
+          ? c.req.header(spec.name)
+          : (query.get(spec.name) ?? undefined);
     if (raw === undefined || raw === '') {
       if (spec.required || spec.in === 'path')
         errors.push({ field: spec.name, rule: 'required', message: 'required' });

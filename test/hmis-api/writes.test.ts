@@ -144,6 +144,50 @@ describe('PATCH /client/{PersonalID} (scenario 3)', () => {
     expect(after.DOBDataQuality).toBe(Number(c.DOBDataQuality));
   });
 
+  it('If-Match: a PATCH of the version read applies; of an older one, a 412 that changes nothing', async () => {
+    const c = [...x.clients.values()][2] as CsvRow;
+    const url = `/client/${c.PersonalID}`;
+    const read = await call(server.app, 'GET', url);
+    const tag = read.headers.get('etag') ?? '';
+    expect(tag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+    // The same version in every representation, and for every read until a write.
+    expect((await call(server.app, 'GET', url, { accept: 'text/turtle' })).headers.get('etag')).toBe(tag);
+    const patch = (body: Item, ifMatch?: string) =>
+      call(server.app, 'PATCH', url, { body, headers: ifMatch === undefined ? {} : { 'If-Match': ifMatch } });
+    const first = await patch({ MiddleName: 'Versioned' }, tag);
+    expect(first.status).toBe(200);
+    const next = first.headers.get('etag') ?? '';
+    expect(next).not.toBe(tag);
+    expect((await call(server.app, 'GET', url)).headers.get('etag')).toBe(next);
+    for (const stale of [tag, `W/${next}`, 'garbage', `"other", ${tag}`]) {
+      const refused = await patch({ MiddleName: 'Lost' }, stale);
+      expect(refused.status, stale).toBe(412);
+      expect((await json<ErrorBody>(refused)).error.fields?.[0]).toMatchObject({
+        field: 'If-Match',
+        rule: 'stale',
+      });
+    }
+    expect((await json<Item>(await call(server.app, 'GET', url))).MiddleName).toBe('Versioned');
+    expect((await patch({ MiddleName: 'Listed' }, `"other", ${next}`)).status).toBe(200);
+    expect((await patch({ MiddleName: 'Any' }, '*')).status).toBe(200);
+    expect((await patch({ MiddleName: 'Unconditional' })).status).toBe(200);
+    // Of two PATCHes sent at once with the version both read, one applies and the other is a 412.
+    const current = (await call(server.app, 'GET', url)).headers.get('etag') ?? '';
+    const raced = await Promise.all([
+      patch({ NameSuffix: 'A' }, current),
+      patch({ NameSuffix: 'B' }, current),
+    ]);
+    expect(raced.map((r) => r.status).sort()).toEqual([200, 412]);
+    expect(
+      (
+        await call(server.app, 'PATCH', '/client/NO-SUCH', {
+          body: { MiddleName: 'x' },
+          headers: { 'If-Match': '*' },
+        })
+      ).status,
+    ).toBe(404);
+  });
+
   it('concurrent PATCHes of different columns both land: each applies to the row as the one before left it', async () => {
     const c = [...x.clients.values()][1] as CsvRow;
     const patch = (body: Item) => call(server.app, 'PATCH', `/client/${c.PersonalID}`, { body });

@@ -9,6 +9,7 @@
 import { table } from '../../model/index.ts';
 import { literal } from '../../query/bind.ts';
 import { clientRecord } from '../../store/client-record.ts';
+import { entityTag } from '../conditional.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
 import {
   clientView,
@@ -42,10 +43,13 @@ export async function getClient(request: RouteRequest, services: ApiServices): P
       (a.enrollment[ENROLLMENT_ID] ?? '').localeCompare(b.enrollment[ENROLLMENT_ID] ?? ''),
   );
   const summaries = byEntry.map(({ enrollment }) => enrollmentSummary(at.state, enrollment));
-  return respond(request, at, {
+  const response = await respond(request, at, {
     json: { ...rowJson(CLIENT, view.row, view.columns), enrollments: summaries.map((s) => s.json) },
     records: [part('Client', view.row, view.columns), ...summaries.flatMap((s) => s.records)],
   });
+  // The client record's version (its columns, not its enrollments), for If-Match on PATCH.
+  response.headers.set('ETag', entityTag(view.row));
+  return response;
 }
 
 export async function getClientEnrollments(request: RouteRequest, services: ApiServices): Promise<Response> {

@@ -16,12 +16,14 @@
 import crypto from 'node:crypto';
 import { fieldIndex, table } from '../../model/index.ts';
 import type { Operation } from '../../store/operations.ts';
+import type { Row } from '../../store/record-state.ts';
 import { InvalidWriteError, validateOperations } from '../../validate/operations.ts';
 import { validateRow } from '../../validate/row.ts';
+import { entityTag, ifMatchHolds } from '../conditional.ts';
 import { ApiError, type FieldError } from '../errors.ts';
 import { API_EXPORT_ID, apiExportOperations, jsonCell, timestamp } from '../record-writes.ts';
 import type { ApiServices, RouteRequest } from '../route-spec.ts';
-import { scoped, visibleClient } from './common.ts';
+import { clientView, type Scoped, scoped, visibleClient } from './common.ts';
 import { rowJson } from './record-json.ts';
 import { part, respond } from './representations.ts';
 
@@ -100,6 +102,7 @@ export async function createClient(request: RouteRequest, services: ApiServices)
     status: 201,
   });
   response.headers.set('Location', `${new URL(request.raw.url).pathname}/${encodeURIComponent(personalId)}`);
+  response.headers.set('ETag', entityTag(row));
   return response;
 }
 
@@ -109,11 +112,14 @@ export async function updateClient(request: RouteRequest, services: ApiServices)
   if (cells.size === 0) throw new ApiError(400, 'bad_request', 'the body names no column to change');
   const at = scoped(request, services);
   visibleClient(at, personalId); // a 404 before the wait for the commit queue, if it is one already
+  const ifMatch = request.params['If-Match'] as string | undefined;
   let row: string[] = [];
-  // The row is read and changed in the commit queue, so a concurrent PATCH's change is kept.
+  // The row is read and changed in the commit queue, so a concurrent PATCH's change is kept, and
+  // If-Match is judged against the row the change applies to.
   await services.store.commit((records) => {
     const current = scoped(request, services);
     const stored = visibleClient(current, personalId);
+    if (!ifMatchHolds(ifMatch, clientTag(current, stored))) throw staleVersion();
     row = stamp(withCells(stored, cells), request, new Date(), false);
     const operations: Operation[] = [{ op: 'put', source: current.source, table: 'Client', row }];
     // Imports keep data-quality findings; a PATCH is refused only for the findings it introduces.
@@ -124,5 +130,20 @@ export async function updateClient(request: RouteRequest, services: ApiServices)
     if (problems.length > 0) throw new InvalidWriteError(problems);
     return operations;
   });
-  return respond(request, at, { json: rowJson(CLIENT, row), records: [part('Client', row)] });
+  const response = await respond(request, at, { json: rowJson(CLIENT, row), records: [part('Client', row)] });
+  response.headers.set('ETag', clientTag(at, row));
+  return response;
 }
+
+/** The client's entity tag as the caller sees it (the columns a consent shares, or all). */
+export function clientTag(at: Scoped, row: Row): string {
+  return entityTag(clientView(at, row)?.row ?? row);
+}
+
+const staleVersion = () =>
+  new ApiError(
+    412,
+    'precondition_failed',
+    'the client changed since that version: GET it again, then retry',
+    [{ field: 'If-Match', rule: 'stale', message: 'not the ETag of the client as stored' }],
+  );

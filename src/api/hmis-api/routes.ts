@@ -60,6 +60,7 @@ const EXIT_DATE = date(
 const FUNDER = code('Funder', '2.06.1', 'Keep projects with a funder record of this funding source (2.06.1)');
 const PROJECT_TYPE = code('ProjectType', '2.02.6', 'Keep projects of this type (2.02.6)');
 const SINCE = dateTime('since', `Changes at or after this moment (default: 30 days ago); no zone means UTC`);
+const CLIENT_ETAG = "The client record's version (its columns as the caller sees them), for If-Match";
 const NOT_FOUND = { status: 404, description: 'No such record, or not visible to the caller' } as const;
 const LIMIT_ONLY = PAGE_PARAMS.filter((p) => p.name === 'limit');
 
@@ -91,7 +92,7 @@ export const HMIS_API_ROUTES: readonly RouteSpec[] = [
     params: [SOURCE_PARAM],
     body: { table: 'Client', description: 'Client.csv columns (null or absent for empty)' },
     responses: [
-      { status: 201, description: 'The created client', table: 'Client' },
+      { status: 201, description: 'The created client', table: 'Client', headers: { ETag: CLIENT_ETAG } },
       { status: 422, description: 'The record breaks an FY2026 type, code list or rule' },
     ],
     produces: DATA_TYPES,
@@ -104,7 +105,18 @@ export const HMIS_API_ROUTES: readonly RouteSpec[] = [
     summary: 'Change some columns of a client (null clears one); PersonalID cannot change',
     scenario: 3,
     ...access('write-client'),
-    params: [PERSONAL_ID, SOURCE_PARAM],
+    params: [
+      PERSONAL_ID,
+      SOURCE_PARAM,
+      {
+        name: 'If-Match',
+        in: 'header',
+        type: 'string',
+        maxLength: 512,
+        description:
+          'The ETag of the client as last read: the change applies only if it is still current (412 otherwise)',
+      },
+    ],
     body: {
       table: 'Client',
       partial: true,
@@ -113,8 +125,9 @@ export const HMIS_API_ROUTES: readonly RouteSpec[] = [
       mediaTypes: ['application/json', 'application/merge-patch+json'],
     },
     responses: [
-      { status: 200, description: 'The client as stored', table: 'Client' },
+      { status: 200, description: 'The client as stored', table: 'Client', headers: { ETag: CLIENT_ETAG } },
       NOT_FOUND,
+      { status: 412, description: 'If-Match names no longer the client as stored: GET it again' },
       { status: 422, description: 'The change breaks an FY2026 type, code list or rule' },
     ],
     produces: DATA_TYPES,
@@ -133,6 +146,7 @@ export const HMIS_API_ROUTES: readonly RouteSpec[] = [
         status: 200,
         description: 'Client.csv columns and the visible enrollments',
         schema: 'ClientWithEnrollments',
+        headers: { ETag: CLIENT_ETAG },
       },
       NOT_FOUND,
     ],

@@ -45,6 +45,7 @@ const BY_HEARTH_CODE: Readonly<Record<ErrorCode, OpenHmisCode>> = {
   method_not_allowed: 'METHOD_NOT_ALLOWED',
   not_acceptable: 'NOT_ACCEPTABLE',
   conflict: 'CONFLICT',
+  precondition_failed: 'CONFLICT',
   payload_too_large: 'PAYLOAD_TOO_LARGE',
   unsupported_media_type: 'UNSUPPORTED_MEDIA_TYPE',
   unavailable: 'SERVICE_UNAVAILABLE',
