@@ -164,6 +164,7 @@ function randomRequest(surface: Surface, fuzz: Fuzz): Sent {
   const token = random.chance(0.95) ? surface.token : random.chance(0.5) ? undefined : headerText();
   if (token !== undefined) headers.Authorization = `Bearer ${token}`;
   if (random.chance(0.2)) headers.Accept = random.pick(ACCEPTS);
+  if (random.chance(0.1)) headers['If-Match'] = random.chance(0.3) ? '*' : headerText();
   // A Request cannot carry a GET body (over HTTP it could; the routers never read one there).
   if (method === 'GET' || (route.body === undefined && !random.chance(0.1)))
     return { method, path, url, headers };
