@@ -174,6 +174,35 @@ describe('import of an HMIS CSV export', () => {
     expect(client).toMatchObject({ skippedOlder: 1, deleted: 1 });
   });
 
+  it('a delta judges "older than stored" against the rows as its commit finds them', async () => {
+    const store = await openStore();
+    const first = await importHmisCsv(store, writeExport(withDirective(demoTables(), FULL)));
+    const delta = withDirective(demoTables(), DELTA);
+    const clients = delta.get('Client') ?? [];
+    setCell(delta, 'Client', 0, 'FirstName', 'FromImport');
+    setCell(delta, 'Client', 0, 'DateUpdated', '2090-01-01 00:00:00');
+    const key = clients[0]?.[0] ?? '';
+    const updated = fieldIndex(table('Client'), 'DateUpdated');
+    // A write newer than the delta's row lands while the import waits for the commit queue.
+    const racing = {
+      state: store.state,
+      lastCommittedTxId: store.lastCommittedTxId,
+      dir: store.dir,
+      onCommit: store.onCommit.bind(store),
+      commit: async (change: Parameters<RecordStore['commit']>[0]) => {
+        const row = [...(store.state.source(first.source)?.get('Client', key) ?? [])];
+        row[1] = 'FromApi';
+        row[updated] = '2095-01-01 00:00:00';
+        await store.commit([{ op: 'put', source: first.source, table: 'Client', row }]);
+        return store.commit(change);
+      },
+    };
+    const report = await importHmisCsv(racing, writeExport(delta));
+    expect(report.applied).toBe(true);
+    expect(store.state.source(first.source)?.get('Client', key)?.[1]).toBe('FromApi');
+    expect(report.files.find((f) => f.file === 'Client.csv')).toMatchObject({ skippedOlder: 1 });
+  });
+
   it('delta rows may link to records stored by an earlier import', async () => {
     const store = await openStore();
     await importHmisCsv(store, writeExport(withDirective(demoTables(), FULL)));

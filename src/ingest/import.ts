@@ -10,7 +10,7 @@
 import { fieldIndex, PII_COLUMNS, TABLES, type TableSpec, table } from '../model/index.ts';
 import { SOURCE_ID_PATTERN, sourceIdFrom } from '../rdf/iris.ts';
 import type { Operation } from '../store/operations.ts';
-import type { Row } from '../store/record-state.ts';
+import type { RecordState, Row } from '../store/record-state.ts';
 import type { RecordLog } from '../store/store.ts';
 import { validateRow } from '../validate/row.ts';
 import { severityOf } from '../validate/severity.ts';
@@ -120,9 +120,9 @@ export async function importTables(
   };
   const mayApply = errors.length === 0 || options.skipInvalidRows === true;
   if (mayApply && !options.dryRun) {
-    const operations = planOperations(store, exportInfo, incoming, files);
     await source.beforeCommit?.(exportInfo);
-    report.txId = await store.commit(operations);
+    // Planned in the commit queue: which stored rows are newer is read after every earlier write.
+    report.txId = await store.commit((records) => planOperations(records, exportInfo, incoming, files));
     report.applied = true;
   }
   report.durationMs = performance.now() - started;
@@ -276,19 +276,21 @@ function checkReferences(
   }
 }
 
+/** The import's operations against `records`; counts what it applies and skips (afresh on each call). */
 function planOperations(
-  store: RecordLog,
+  records: RecordState,
   info: ExportInfo,
   incoming: Incoming,
   files: FileSummary[],
 ): Operation[] {
   const operations: Operation[] =
     info.directive === 'full' ? [{ op: 'dropSource', source: info.source }] : [];
-  const stored = info.directive === 'delta' ? store.state.source(info.source) : undefined;
+  const stored = info.directive === 'delta' ? records.source(info.source) : undefined;
   for (const [index, spec] of TABLES.entries()) {
     const summary = files[index];
     const rows = incoming.get(spec.name);
     if (!summary || !rows) continue;
+    summary.applied = summary.skippedOlder = summary.deleted = 0;
     const updated = spec.fields.findIndex((f) => f.name === 'DateUpdated');
     const deleted = spec.fields.findIndex((f) => f.name === 'DateDeleted');
     for (const [key, { row }] of rows) {

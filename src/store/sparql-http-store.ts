@@ -82,7 +82,7 @@ export class SparqlHttpStore implements HearthStore {
       get lastCommittedTxId() {
         return self.lastTx;
       },
-      commit: (operations) => this.commit(operations),
+      commit: (change) => this.commit(change),
       onCommit: (listener) => {
         this.listeners.add(listener);
         return () => this.listeners.delete(listener);

@@ -4,7 +4,7 @@
  */
 import type * as RDF from '@rdfjs/types';
 import type { QueryOptions, QueryResult } from '../query/sparql-engine.ts';
-import type { Change, Operation } from './operations.ts';
+import type { Change } from './operations.ts';
 import type { RecordState } from './record-state.ts';
 import type { CommitListener } from './record-store.ts';
 
@@ -41,7 +41,7 @@ export interface RecordLog {
   readonly lastCommittedTxId: number;
   /** The local data directory, for side files such as XML notes; undefined on a SPARQL server. */
   readonly dir?: string;
-  commit(operations: readonly Operation[]): Promise<number>;
+  commit(change: Change): Promise<number>;
   onCommit(listener: CommitListener): () => void;
 }
 
