@@ -136,7 +136,7 @@ export async function updateClient(request: RouteRequest, services: ApiServices)
 }
 
 /** The client's entity tag as the caller sees it (the columns a consent shares, or all). */
-export function clientTag(at: Scoped, row: Row): string {
+function clientTag(at: Scoped, row: Row): string {
   return entityTag(clientView(at, row)?.row ?? row);
 }
 
