@@ -162,9 +162,20 @@ export class ConsentBook implements ConsentGrants {
     }
   }
 
-  /** Appends the consent's new version and fsyncs; in effect once the promise resolves. */
-  save(consent: Consent): Promise<void> {
+  /** Appends a new consent (or a version that depends on no stored one) and fsyncs. */
+  async save(consent: Consent): Promise<void> {
+    await this.change(consent.consentId, () => consent);
+  }
+
+  /**
+   * Appends a version of one consent that `compute` derives from the version stored when its turn
+   * in the save queue comes, and fsyncs; in effect once the promise resolves. So two changes (an
+   * approval and a revocation, say) cannot undo each other: each sees the other's result. `compute`
+   * may throw (a 404, a 403), and nothing is written.
+   */
+  change(consentId: string, compute: (stored: Consent | undefined) => Consent): Promise<Consent> {
     const run = this.queue.then(async () => {
+      const consent = compute(this.byId.get(consentId));
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const handle = await fs.promises.open(this.file, 'a', 0o600);
       try {
@@ -174,6 +185,7 @@ export class ConsentBook implements ConsentGrants {
         await handle.close();
       }
       this.index(consent);
+      return consent;
     });
     this.queue = run.catch(() => undefined);
     return run;

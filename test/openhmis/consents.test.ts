@@ -221,6 +221,23 @@ describe('revoked', () => {
   });
 });
 
+describe('concurrent changes', () => {
+  it('an approval racing a revocation cannot bring the revoked consent back', async () => {
+    const created = await consent('b', { clientId: CLIENT, organizationIds: ['ORG-A'], fields: { dob: 0 } });
+    const id = created.body.data.item.id;
+    const [approved, revoked] = await Promise.all([
+      request(server.app, 'PUT', `/consents/${id}`, { body: { approvalStatus: 1 } }),
+      request(server.app, 'DELETE', `/consents/${id}`, { token: token.b }),
+    ]);
+    // Whichever ran first, the consent ends revoked: an approval after the revocation is a 404,
+    // one before it is revoked with the rest.
+    expect(revoked.status).toBe(200);
+    expect([200, 404]).toContain(approved.status);
+    expect((await request(server.app, 'GET', `/consents/${id}`)).status).toBe(404);
+    expect((await openhmisClient('a')).status).toBe(404);
+  });
+});
+
 describe('durability', () => {
   it('a restart reads every consent back; a torn last line is dropped; a damaged file is refused', async () => {
     const reopened = new ConsentBook(server.dir);

@@ -223,36 +223,42 @@ export async function createConsent(request: RouteRequest, services: ApiServices
 export async function updateConsent(request: RouteRequest, services: ApiServices): Promise<Response> {
   const change = parseChange(readBody(request).value);
   const at = scoped(request, services);
-  const stored = visibleConsent(at, services, request.params.consentId as string);
-  if (change.clientId !== undefined && change.clientId !== stored.clientId)
-    throw new ApiError(400, 'bad_request', 'a consent stays with its client', [
-      { field: 'clientId', rule: 'immutable', message: 'cannot change' },
-    ]);
-  checkStatus(request, change.approvalStatus, stored);
-  checkOrganizations(at, change.organizationIds ?? []);
-  const now = timestamp();
-  const status = change.approvalStatus ?? stored.approvalStatus;
-  const consent: Consent = {
-    ...stored,
-    organizationIds: change.organizationIds ?? stored.organizationIds,
-    cocIds: change.cocIds ?? stored.cocIds,
-    fields: { ...stored.fields, ...change.fields },
-    approvalStatus: status,
-    dateUpdated: now,
-    dateProcessed: status !== stored.approvalStatus && status !== 0 ? now : stored.dateProcessed,
-  };
-  if (consent.organizationIds.length + consent.cocIds.length === 0)
-    throw new ApiError(400, 'bad_request', 'a consent names whom it shares with', [
-      { field: 'organizationIds', rule: 'required', message: 'name an organization or a CoC' },
-    ]);
-  await services.consents.save(consent);
+  const consentId = request.params.consentId as string;
+  // Derived in the consents' save queue from the version stored then (see ConsentBook.change).
+  const consent = await services.consents.change(consentId, () => {
+    const stored = visibleConsent(at, services, consentId);
+    if (change.clientId !== undefined && change.clientId !== stored.clientId)
+      throw new ApiError(400, 'bad_request', 'a consent stays with its client', [
+        { field: 'clientId', rule: 'immutable', message: 'cannot change' },
+      ]);
+    checkStatus(request, change.approvalStatus, stored);
+    checkOrganizations(at, change.organizationIds ?? []);
+    const now = timestamp();
+    const status = change.approvalStatus ?? stored.approvalStatus;
+    const changed: Consent = {
+      ...stored,
+      organizationIds: change.organizationIds ?? stored.organizationIds,
+      cocIds: change.cocIds ?? stored.cocIds,
+      fields: { ...stored.fields, ...change.fields },
+      approvalStatus: status,
+      dateUpdated: now,
+      dateProcessed: status !== stored.approvalStatus && status !== 0 ? now : stored.dateProcessed,
+    };
+    if (changed.organizationIds.length + changed.cocIds.length === 0)
+      throw new ApiError(400, 'bad_request', 'a consent names whom it shares with', [
+        { field: 'organizationIds', rule: 'required', message: 'name an organization or a CoC' },
+      ]);
+    return changed;
+  });
   return itemResponse(request, { item: consentObject(consent) });
 }
 
 export async function deleteConsent(request: RouteRequest, services: ApiServices): Promise<Response> {
   const at = scoped(request, services);
-  const stored = visibleConsent(at, services, request.params.consentId as string);
-  const now = timestamp();
-  await services.consents.save({ ...stored, dateUpdated: now, dateDeleted: now });
+  const consentId = request.params.consentId as string;
+  await services.consents.change(consentId, () => {
+    const now = timestamp();
+    return { ...visibleConsent(at, services, consentId), dateUpdated: now, dateDeleted: now };
+  });
   return deletedResponse(request);
 }
