@@ -119,7 +119,7 @@ export async function updateClient(request: RouteRequest, services: ApiServices)
   await services.store.commit((records) => {
     const current = scoped(request, services);
     const stored = visibleClient(current, personalId);
-    if (!ifMatchHolds(ifMatch, clientTag(current, stored))) throw staleVersion();
+    if (ifMatch !== undefined && !ifMatchHolds(ifMatch, clientTag(current, stored))) throw staleVersion();
     row = stamp(withCells(stored, cells), request, new Date(), false);
     const operations: Operation[] = [{ op: 'put', source: current.source, table: 'Client', row }];
     // Imports keep data-quality findings; a PATCH is refused only for the findings it introduces.
