@@ -3,10 +3,10 @@
  * the model and rules — strictly, every finding is an error — and every link against the records
  * stored or written in the same transaction. Bulk CSV imports have their own, report-oriented path.
  */
-import { fieldIndex, findTable, TABLES } from '../model/index.ts';
+import { fieldIndex, findTable, TABLES, type TableSpec } from '../model/index.ts';
 import type { QuadProblem } from '../rdf/quads-to-records.ts';
 import type { Operation } from '../store/operations.ts';
-import type { RecordState } from '../store/record-state.ts';
+import type { RecordState, Row } from '../store/record-state.ts';
 import { type Violation, validateRow } from './row.ts';
 
 export interface OperationProblem extends Violation {
@@ -38,6 +38,22 @@ export function rdfProblemsError(problems: readonly QuadProblem[]): InvalidWrite
       message: p.message,
     })),
   );
+}
+
+/**
+ * validateOperations for a change that replaces `stored`, a row of `table`: the findings that row
+ * had already (imports keep data-quality findings) do not count against the change, only those it
+ * introduces.
+ */
+export function introducedProblems(
+  state: RecordState,
+  operations: readonly Operation[],
+  table: TableSpec,
+  stored: Row | undefined,
+): OperationProblem[] {
+  const key = (p: { column: string; rule: string }) => `${p.column}\u0000${p.rule}`;
+  const before = new Set(stored ? validateRow(table, stored).map(key) : []);
+  return validateOperations(state, operations).filter((p) => p.table !== table.name || !before.has(key(p)));
 }
 
 export function validateOperations(state: RecordState, operations: readonly Operation[]): OperationProblem[] {

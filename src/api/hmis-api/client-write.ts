@@ -17,8 +17,7 @@ import crypto from 'node:crypto';
 import { fieldIndex, table } from '../../model/index.ts';
 import type { Operation } from '../../store/operations.ts';
 import type { Row } from '../../store/record-state.ts';
-import { InvalidWriteError, validateOperations } from '../../validate/operations.ts';
-import { validateRow } from '../../validate/row.ts';
+import { InvalidWriteError, introducedProblems } from '../../validate/operations.ts';
 import { entityTag, ifMatchHolds } from '../conditional.ts';
 import { ApiError, type FieldError } from '../errors.ts';
 import { API_EXPORT_ID, apiExportOperations, jsonCell, timestamp } from '../record-writes.ts';
@@ -111,7 +110,6 @@ export async function updateClient(request: RouteRequest, services: ApiServices)
   const cells = bodyCells(request.body, personalId);
   if (cells.size === 0) throw new ApiError(400, 'bad_request', 'the body names no column to change');
   const at = scoped(request, services);
-  visibleClient(at, personalId); // a 404 before the wait for the commit queue, if it is one already
   const ifMatch = request.params['If-Match'] as string | undefined;
   let row: string[] = [];
   // The row is read and changed in the commit queue, so a concurrent PATCH's change is kept, and
@@ -122,11 +120,7 @@ export async function updateClient(request: RouteRequest, services: ApiServices)
     if (ifMatch !== undefined && !ifMatchHolds(ifMatch, clientTag(current, stored))) throw staleVersion();
     row = stamp(withCells(stored, cells), request, new Date(), false);
     const operations: Operation[] = [{ op: 'put', source: current.source, table: 'Client', row }];
-    // Imports keep data-quality findings; a PATCH is refused only for the findings it introduces.
-    const before = new Set(validateRow(CLIENT, stored).map((v) => `${v.column}\u0000${v.rule}`));
-    const problems = validateOperations(records, operations).filter(
-      (p) => !before.has(`${p.column}\u0000${p.rule}`),
-    );
+    const problems = introducedProblems(records, operations, CLIENT, stored);
     if (problems.length > 0) throw new InvalidWriteError(problems);
     return operations;
   });

@@ -81,13 +81,13 @@ function foldedNameMatch(q: string, n: string): number {
 }
 
 /**
- * A name as searched for: folded once, its match with each stored spelling computed once per
- * search. The index lookup (spellingsNear) records the matches it finds, and a spelling the name
- * index holds is folded already, so scoring candidates folds a name only when it is not stored.
+ * A name as searched for: folded once, its match with each folded stored name computed once per
+ * search, by the index lookup (spellingsNear) or by scoring, whichever comes first. The name index
+ * holds every stored spelling folded, so scoring a candidate folds nothing again.
  */
 export class NameQuery {
   readonly folded: string;
-  /** Stored spelling (as in the row) → match. */
+  /** Folded stored name → match. */
   private readonly known = new Map<string, number>();
 
   /** `index`: the name column's index (spellingIndex), whose folded spellings spare folding again. */
@@ -100,19 +100,16 @@ export class NameQuery {
 
   /** How well a stored name, as written in its row, matches, in [0, 1] (see the module comment). */
   match(stored: string): number {
-    let match = this.known.get(stored);
-    if (match === undefined) {
-      const folded = this.index?.keyFor(stored) ?? normalizeName(stored);
-      match = foldedNameMatch(this.folded, folded);
-      this.known.set(stored, match);
-    }
-    return match;
+    return this.matchFolded(this.index?.keyFor(stored) ?? normalizeName(stored));
   }
 
-  /** The match of a folded stored name; remembered for its spellings when they match. */
-  matchFolded(folded: string, spellings: Iterable<string>): number {
-    const match = foldedNameMatch(this.folded, folded);
-    if (match > 0) for (const spelling of spellings) this.known.set(spelling, match);
+  /** How well a folded stored name matches. */
+  matchFolded(folded: string): number {
+    let match = this.known.get(folded);
+    if (match === undefined) {
+      match = foldedNameMatch(this.folded, folded);
+      this.known.set(folded, match);
+    }
     return match;
   }
 }
@@ -141,7 +138,7 @@ export function spellingsNear(
   const spellings: string[] = [];
   let chars = 0;
   for (const [folded, values] of index.withInitial(name.folded.slice(0, 1))) {
-    if (name.matchFolded(folded, values.keys()) === 0) continue;
+    if (name.matchFolded(folded) === 0) continue;
     for (const value of values.keys()) {
       spellings.push(value);
       chars += value.length;

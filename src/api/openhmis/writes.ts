@@ -9,8 +9,7 @@ import crypto from 'node:crypto';
 import { fieldIndex } from '../../model/index.ts';
 import type { Operation } from '../../store/operations.ts';
 import type { Row } from '../../store/record-state.ts';
-import { type OperationProblem, validateOperations } from '../../validate/operations.ts';
-import { validateRow } from '../../validate/row.ts';
+import { introducedProblems, type OperationProblem } from '../../validate/operations.ts';
 import { ApiError } from '../errors.ts';
 import { type Scoped, scoped } from '../hmis-api/common.ts';
 import { API_EXPORT_ID, apiExportOperations, timestamp } from '../record-writes.ts';
@@ -103,12 +102,7 @@ export async function commitRow(
       ...apiExportOperations(at.source, at.state, new Date()),
       { op: 'put', source: at.source, table: resource.spec.name, row },
     ];
-    const before = new Set(
-      stored ? validateRow(resource.spec, stored).map((v) => `${v.column}\u0000${v.rule}`) : [],
-    );
-    const problems = validateOperations(records, operations).filter(
-      (p) => p.table !== resource.spec.name || !before.has(`${p.column}\u0000${p.rule}`),
-    );
+    const problems = introducedProblems(records, operations, resource.spec, stored);
     if (problems.length > 0) throw validationFailed(resource, problems);
     committed = row;
     return operations;
