@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCAN_BUDGET, SCAN_MS } from '../../src/api/hmis-api/clients.ts';
 import { boundQuery } from '../../src/api/hmis-api/common.ts';
 import {
   initialsNear,
@@ -295,6 +296,38 @@ describe.skipIf(!fs.existsSync(LSA_ZIP))("HUD's LSA sample: scenarios 1, 3–9",
           c.DOB || null,
         ]);
       }
+    }
+  });
+
+  it('scenarios 8–9: on a slower store a page examines fewer clients, and the list stays whole', async () => {
+    // As a remote SPARQL server would: every query answers 15 ms later than the embedded one.
+    const query = server.store.query;
+    server.store.query = async (sparql, options) => {
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      return query.call(server.store, sparql, options);
+    };
+    try {
+      const filters = { Funder: '8', ActiveOn: '2025-06-01' };
+      const expected = x.clientsIn(x.projectIdsWith({ Funder: '8' }), filters);
+      const pages: Item[][] = [];
+      let cursor: string | undefined;
+      do {
+        const params = new URLSearchParams({ ...filters, limit: '1000', ...(cursor ? { cursor } : {}) });
+        const body = await json<{ clients: Item[]; nextCursor?: string }>(
+          await call(server.app, 'GET', `/clients?${params}`),
+        );
+        pages.push(body.clients);
+        cursor = body.nextCursor;
+      } while (cursor && pages.length < 1000);
+      const ids = pages.flat().map((i) => String(i.PersonalID));
+      expect(ids.length).toBe(new Set(ids).size);
+      expect(new Set(ids)).toEqual(new Set(expected.keys()));
+      // Windows stop once SCAN_MS of queries is spent, two or three 15 ms windows a page. Bounded by
+      // the count alone (SCAN_BUDGET), each page would have examined 2,500 clients: 5 pages in all.
+      expect(SCAN_MS).toBeLessThan(100);
+      expect(pages.length).toBeGreaterThan((2 * x.clients.size) / SCAN_BUDGET);
+    } finally {
+      server.store.query = query;
     }
   });
 });

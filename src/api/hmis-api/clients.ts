@@ -9,10 +9,12 @@
  * - few (≤ NARROW_ENROLLMENTS), or a scoped caller: one query from those projects (clients.rq);
  * - many: that query would join, group and sort thousands of enrollments for one page (150–240 ms
  *   on HUD's sample), so clients are walked in IRI order in windows (clients-window.rq), each sized
- *   by the match rate seen so far. A request examines at most SCAN_BUDGET clients: when the date
- *   filters are so selective that the page is not full by then, it ends early with a cursor to
- *   resume from, as keyset-paged APIs may (Google AIP-158: a page may hold fewer items than asked,
- *   even none, before the list ends; only a missing nextCursor ends it). Scoped callers never get
+ *   by the match rate seen so far. A request examines clients for at most SCAN_MS of queries and
+ *   at most SCAN_BUDGET of them: when the date filters are so selective that the page is not full
+ *   by then, it ends early with a cursor to resume from, as keyset-paged APIs may (Google AIP-158:
+ *   a page may hold fewer items than asked, even none, before the list ends; only a missing
+ *   nextCursor ends it). The time bound is what holds p99: a client costs 25–60 µs in Oxigraph here
+ *   depending on the filters, so the count alone let a page take 140 ms. Scoped callers never get
  *   such a cursor: it would name a client outside their scope.
  */
 
@@ -60,8 +62,15 @@ type Solution = Record<string, RDF.Term>;
 const FIRST_WINDOW = 128;
 const MAX_WINDOW = 1000;
 const WINDOW_BYTES = 60_000;
-/** Clients one request examines at most (~25 µs each in Oxigraph on this machine). */
+/** Clients one request examines at most. */
 export const SCAN_BUDGET = 2500;
+/**
+ * Milliseconds one request spends walking windows at most (the last window is sized to fit). Time
+ * waiting behind other requests' queries counts too: under load pages get shorter, not slower.
+ */
+export const SCAN_MS = 40;
+/** A window smaller than this is not worth its query: the request ends with a cursor instead. */
+const MIN_WINDOW = 32;
 /** Up to this many candidate enrollments, the one query from the projects costs ≤ ~30 ms. */
 const NARROW_ENROLLMENTS = 2000;
 const FUNDER_CODE = fieldIndex(table('Funder'), 'Funder');
@@ -155,9 +164,12 @@ async function inClientWindows(
   let start = page.after ? firstAfter(keys, prefix, page.after[0]) : 0;
   let size = Math.min(FIRST_WINDOW, largest);
   let examined = 0;
+  const began = performance.now();
   while (start < keys.length && solutions.length < wanted) {
-    if (examined >= SCAN_BUDGET) return { solutions, resumeAfter: prefix + keys[start - 1] };
-    const window = keys.slice(start, start + Math.min(size, SCAN_BUDGET - examined));
+    const affordable = examined === 0 ? size : clientsWithin(performance.now() - began, examined);
+    if (examined >= SCAN_BUDGET || affordable < MIN_WINDOW)
+      return { solutions, resumeAfter: prefix + keys[start - 1] };
+    const window = keys.slice(start, start + Math.min(size, SCAN_BUDGET - examined, affordable));
     const found = await select(services, 'clients-window', {
       ...filters,
       window: window.map((key) => iri(prefix + key)),
@@ -171,6 +183,12 @@ async function inClientWindows(
     size = Math.min(largest, Math.max(FIRST_WINDOW, Math.ceil(((wanted - solutions.length) / rate) * 1.25)));
   }
   return { solutions };
+}
+
+/** How many more clients fit in what is left of SCAN_MS, at the cost per client seen so far. */
+function clientsWithin(spentMs: number, examined: number): number {
+  const left = SCAN_MS - spentMs;
+  return left <= 0 ? 0 : Math.floor(left / (spentMs / examined));
 }
 
 /** The index of the first key whose IRI (prefix + key) sorts after `afterIri`. */

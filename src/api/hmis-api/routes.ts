@@ -9,7 +9,7 @@ import type { ParamSpec, RouteSpec } from '../route-spec.ts';
 import { getChanges, getClientChanges } from './changes.ts';
 import { getClient, getClientEnrollments } from './client-read.ts';
 import { createClient, updateClient } from './client-write.ts';
-import { getClients, SCAN_BUDGET } from './clients.ts';
+import { getClients, SCAN_BUDGET, SCAN_MS } from './clients.ts';
 import { SOURCE_PARAM } from './common.ts';
 import { getCsvExport, ZIP } from './csv-export.ts';
 import { IMPORT_ROUTES } from './imports.ts';
@@ -248,7 +248,7 @@ export const HMIS_API_ROUTES: readonly RouteSpec[] = [
         status: 200,
         description:
           'Clients with their matching enrollments. When most clients qualify a page examines at most ' +
-          `${SCAN_BUDGET.toLocaleString('en-US')} clients, so with selective date filters it may hold ` +
+          `${SCAN_BUDGET.toLocaleString('en-US')} clients, for about ${SCAN_MS} ms, so with selective date filters it may hold ` +
           'fewer than `limit` items, even none, before the list ends: follow `nextCursor` until it is absent',
         schema: 'ClientList',
       },
