@@ -399,4 +399,31 @@ describe('AuditLog', () => {
     await audit.close();
     expect(routes().at(-1)).toBe('GET /client/C1500');
   });
+
+  it('starts a new file when audit.jsonl is rotated away or removed, losing no line', async () => {
+    const dir = tempDir();
+    const audit = new AuditLog(dir);
+    const file = path.join(dir, 'audit.jsonl');
+    const routesIn = (name: string) =>
+      fs
+        .readFileSync(path.join(dir, name), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).route);
+    const record = async (...ids: string[]) => {
+      for (const id of ids)
+        audit.record({ action: 'read-pii', route: `GET /client/${id}`, outcome: 'allowed' });
+      await audit.flush();
+    };
+    await record('C1', 'C2');
+    fs.renameSync(file, path.join(dir, 'audit.jsonl.1')); // as logrotate does by default
+    await record('C3');
+    expect(routesIn('audit.jsonl.1')).toEqual(['GET /client/C1', 'GET /client/C2']);
+    expect(routesIn('audit.jsonl')).toEqual(['GET /client/C3']);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    fs.rmSync(file);
+    await record('C4', 'C5');
+    expect(routesIn('audit.jsonl')).toEqual(['GET /client/C4', 'GET /client/C5']);
+    await audit.close();
+  });
 });

@@ -8,6 +8,10 @@
  * Appends are buffered for up to FLUSH_DELAY_MS and written asynchronously, one write per batch, in
  * order, to a file kept open; a request never waits for the disk. `flush()` waits for everything
  * recorded so far, `close()` also closes the file.
+ *
+ * Rotation needs no signal and no restart: before each batch the path is checked against the open
+ * file, and when audit.jsonl was moved away (logrotate's default) or removed, the batch goes to a new
+ * audit.jsonl. Kept open, the old file would have taken every later line, or (removed) lost them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -86,7 +90,7 @@ export class AuditLog {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   /** Opened on the first write and kept: one write per batch instead of mkdir, open, write, close. */
-  private handle: Promise<fs.promises.FileHandle> | undefined;
+  private opened: OpenFile | undefined;
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, AUDIT_FILE);
@@ -118,17 +122,16 @@ export class AuditLog {
   /** Writes what is buffered and closes the file (a later record opens it again). */
   async close(): Promise<void> {
     await this.flush();
-    const handle = this.handle;
-    this.handle = undefined;
-    await (await handle?.catch(() => undefined))?.close();
+    await this.closeFile();
   }
 
+  /** Runs in the `writing` chain only, so one batch at a time opens, checks or closes the file. */
   private async append(batch: string, count: number): Promise<void> {
     try {
-      this.handle ??= this.open();
-      await (await this.handle).appendFile(batch, 'utf8');
+      const handle = await this.fileAtPath();
+      await handle.appendFile(batch, 'utf8');
     } catch (error) {
-      this.handle = undefined; // the next batch tries to open it again
+      await this.closeFile(); // the next batch tries to open it again
       // The lines themselves stay out of the error log: they are about people.
       console.error(
         `audit log: could not append ${count} line(s) to ${this.file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
@@ -136,8 +139,31 @@ export class AuditLog {
     }
   }
 
-  private async open(): Promise<fs.promises.FileHandle> {
+  /** The open file if it is still the one at the path; otherwise (first write, rotated) a new one. */
+  private async fileAtPath(): Promise<fs.promises.FileHandle> {
+    const opened = this.opened;
+    if (opened) {
+      const atPath = await fs.promises.stat(this.file).catch(() => undefined);
+      if (atPath?.ino === opened.ino && atPath.dev === opened.dev) return opened.handle;
+      await this.closeFile();
+    }
     await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
-    return fs.promises.open(this.file, 'a', 0o600);
+    const handle = await fs.promises.open(this.file, 'a', 0o600);
+    const { dev, ino } = await handle.stat();
+    this.opened = { handle, dev, ino };
+    return handle;
   }
+
+  private async closeFile(): Promise<void> {
+    const opened = this.opened;
+    this.opened = undefined;
+    await opened?.handle.close().catch(() => undefined);
+  }
+}
+
+/** The audit file as opened, with the identity it had then (a rotated path has another). */
+interface OpenFile {
+  readonly handle: fs.promises.FileHandle;
+  readonly dev: number;
+  readonly ino: number;
 }
