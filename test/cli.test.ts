@@ -123,6 +123,46 @@ describe('hearth CLI', () => {
     await new Promise((r) => server.once('exit', r));
     expect(fs.existsSync(path.join(data, 'LOCK'))).toBe(false);
   }, 120_000);
+
+  it('stops, releasing the data directory, when `npm start` is sent SIGTERM', async () => {
+    // A service manager or `kill %1` signals npm alone. Before `exec` in the start script, a shell
+    // between npm and node took the signal and the server ran on, orphaned, holding port and lock.
+    const data = tempDir();
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const npm = spawn('npm', ['start'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: { ...process.env, HEARTH_DATA_DIR: data, PORT: String(port), CI: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    servers.push(npm);
+    let output = '';
+    npm.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const deadline = Date.now() + 60_000;
+    while (!output.includes('listening')) {
+      if (Date.now() > deadline || npm.exitCode !== null) throw new Error(`server did not start: ${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const serverPid = Number.parseInt(fs.readFileSync(path.join(data, 'LOCK'), 'utf8'), 10);
+    const running = () => {
+      try {
+        process.kill(serverPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    npm.kill('SIGTERM');
+    try {
+      for (const stop = Date.now() + 20_000; running() && Date.now() < stop; )
+        await new Promise((r) => setTimeout(r, 100));
+      expect(running()).toBe(false);
+      expect(fs.existsSync(path.join(data, 'LOCK'))).toBe(false);
+    } finally {
+      if (running()) process.kill(serverPid, 'SIGKILL');
+    }
+  }, 120_000);
 });
 
 describe('hearth query', () => {
