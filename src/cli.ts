@@ -15,7 +15,7 @@ import { StructuralError } from './ingest/csv-table.ts';
 import { ImportSourceError } from './ingest/sources.ts';
 import { SparqlEngineError } from './query/errors.ts';
 import { StoreLockedError } from './store/lock.ts';
-import { CapacityError } from './store/record-store.ts';
+import { CapacityError, LogWriteError } from './store/record-store.ts';
 import { XmlInputError } from './xml/reader.ts';
 
 interface Command {
@@ -68,6 +68,7 @@ function reportFailure(error: unknown): number {
     error instanceof ImportSourceError ||
     error instanceof StoreLockedError ||
     error instanceof CapacityError ||
+    error instanceof LogWriteError ||
     error instanceof ExportError ||
     error instanceof XmlInputError
   ) {

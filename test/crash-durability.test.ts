@@ -24,10 +24,15 @@ interface Child {
   hasExited: boolean;
 }
 
-function startChild(args: string[]): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** `fileSizeKiB`: the child runs under that file size limit (bash's `ulimit -f`), as on a full disk. */
+function startChild(args: string[], fileSizeKiB?: number): Child {
+  const command = [process.execPath, '--import', 'tsx', child, ...args];
+  const proc =
+    fileSizeKiB === undefined
+      ? spawn(command[0] as string, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] })
+      : spawn('bash', ['-c', `ulimit -f ${fileSizeKiB}; exec "$@"`, 'bash', ...command], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
   const acks: string[] = [];
   let buffer = '';
   proc.stdout?.on('data', (chunk: Buffer) => {
@@ -110,4 +115,27 @@ describe('crash durability (SIGKILL)', () => {
     }
     expect(outcomes.has('reading:none')).toBe(true);
   }, 120_000);
+});
+
+describe('a write the disk refuses', () => {
+  it('is refused whole, and the transactions after it survive a restart', async () => {
+    // Under a 256 KiB file size limit a 1 MB transaction gets a short write, then EFBIG: the same
+    // short write a nearly full disk gives, then ENOSPC. Before, the short write went unnoticed, the
+    // transaction was acknowledged with its tail missing, and on restart the log ended there.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-limited-'));
+    dirs.push(dir);
+    const limited = startChild(['limited', dir], 256);
+    await limited.exited;
+    expect(limited.acks).toEqual(['ready', 'ack 1', 'refused LogWriteError', 'ack 2']);
+    const store = await RecordStore.open({ dir });
+    try {
+      expect(store.lastCommittedTxId).toBe(2);
+      const keys = [...(store.state.source('crash')?.table('Client').rows.keys() ?? [])];
+      expect(keys.filter((key) => key.startsWith('small-'))).toHaveLength(10);
+      expect(keys.filter((key) => key.startsWith('after-'))).toHaveLength(10);
+      expect(keys).toHaveLength(20);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { CapacityError, LogWriteError } from '../store/record-store.ts';
 
 export type ErrorCode =
   | 'bad_request'
@@ -48,6 +49,16 @@ export function errorBody(error: ApiError) {
       ...(error.fields.length > 0 ? { fields: error.fields } : {}),
     },
   };
+}
+
+/**
+ * A write the store could not keep, as a 503 that says why (its ceiling, or a disk that is full):
+ * the caller can retry once an operator has made room, and nothing of the write was kept.
+ */
+export function storageError(error: unknown): ApiError | undefined {
+  if (error instanceof CapacityError || error instanceof LogWriteError)
+    return new ApiError(503, 'unavailable', error.message);
+  return undefined;
 }
 
 /** Hono's onError: ApiErrors as they are; anything else is a 500 whose details stay in the log. */

@@ -15,7 +15,7 @@ import { allows } from '../security/policy.ts';
 import type { Principal } from '../security/principal.ts';
 import { RemoteStoreError } from '../store/remote-client.ts';
 import { InvalidWriteError } from '../validate/operations.ts';
-import { ApiError, errorBody, type FieldError } from './errors.ts';
+import { ApiError, errorBody, type FieldError, storageError } from './errors.ts';
 import type { ApiServices, ParamSpec, RouteRequest, RouteSpec } from './route-spec.ts';
 
 const DEFAULT_MAX_BODY = 64 * 1024;
@@ -124,7 +124,7 @@ function toApiError(error: unknown): ApiError | undefined {
     return new ApiError(503, 'unavailable', 'the SPARQL server behind Hearth did not answer; retry shortly');
   if (error instanceof SparqlEngineError)
     return new ApiError(503, 'unavailable', 'the query index is being rebuilt; retry shortly');
-  return undefined;
+  return storageError(error);
 }
 
 // ---------------------------------------------------------------------------------------------

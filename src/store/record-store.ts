@@ -36,6 +36,11 @@ export class CapacityError extends Error {
   override name = 'CapacityError';
 }
 
+/** The record log could not take a transaction (disk full, I/O error): none of it was kept. */
+export class LogWriteError extends Error {
+  override name = 'LogWriteError';
+}
+
 /** A committed transaction, with each operation's record as it was before (for index updates). */
 export interface CommitEvent {
   readonly txId: number;
@@ -57,6 +62,8 @@ export class RecordStore {
   private log: fs.promises.FileHandle | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<CommitListener>();
+  /** Set when a failed append could not be cut off the log: later appends would follow its tail. */
+  private unwritable: LogWriteError | undefined;
 
   private constructor(
     readonly options: RecordStoreOptions,
@@ -134,6 +141,7 @@ export class RecordStore {
 
   private async commitNow(change: Change): Promise<number> {
     if (!this.log) throw new Error('the store is closed or was opened read-only');
+    if (this.unwritable) throw this.unwritable;
     const operations = operationsOf(change, this.state);
     if (operations.length === 0) return this.lastTxId;
     for (const operation of operations) checkOperation(operation, (name) => findTable(name)?.fields.length);
@@ -147,7 +155,7 @@ export class RecordStore {
       );
     }
     const txId = this.lastTxId + 1;
-    this.logBytes += await appendTransaction(this.log, txId, operations, operations.length);
+    this.logBytes += await this.append(this.log, txId, operations);
     const previous = operations.map((operation) => {
       const before = this.state.previousRow(operation);
       this.state.apply(operation);
@@ -162,8 +170,40 @@ export class RecordStore {
         console.error(`commit listener failed after transaction ${txId}: ${(error as Error).message}`);
       });
     }
-    if (this.shouldCompact()) await this.compactNow();
+    // The commit is durable and applied: a compaction that fails (disk full) is retried after the
+    // next commit, and must not turn this one into an error.
+    if (this.shouldCompact())
+      await this.compactNow().catch((error: unknown) => {
+        console.error(`record log compaction failed, retried later: ${errorCode(error)}`);
+      });
     return txId;
+  }
+
+  /**
+   * Appends one transaction. When that fails, what it wrote is cut off again, so the log ends with
+   * the last acknowledged transaction: a torn one left in the middle would end every later read
+   * there. If even the cut fails, the store takes no more writes until it is opened again.
+   */
+  private async append(
+    log: fs.promises.FileHandle,
+    txId: number,
+    operations: readonly Operation[],
+  ): Promise<number> {
+    try {
+      return await appendTransaction(log, txId, operations, operations.length);
+    } catch (error) {
+      const reason = `the record log could not be written (${errorCode(error)}); nothing of this change was kept`;
+      try {
+        await log.truncate(this.logBytes);
+        await log.datasync();
+      } catch (cut) {
+        this.unwritable = new LogWriteError(
+          `${reason}, and the log could not be restored (${errorCode(cut)}): restart Hearth once the disk has room`,
+        );
+        throw this.unwritable;
+      }
+      throw new LogWriteError(reason);
+    }
   }
 
   private shouldCompact(): boolean {
@@ -189,6 +229,9 @@ export class RecordStore {
         this.state.operations(),
         this.state.size,
       );
+    } catch (error) {
+      await fs.promises.rm(temp, { force: true }); // the old snapshot and the log still hold it all
+      throw error;
     } finally {
       await handle.close();
     }
@@ -206,6 +249,10 @@ export class RecordStore {
     this.lock?.release();
   }
 }
+
+/** An error's system code (ENOSPC, EIO, …) or name: what a log line may say of a failed write. */
+const errorCode = (error: unknown): string =>
+  (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.name : 'error');
 
 /** Makes a rename or file creation in `dir` durable (POSIX needs an fsync of the directory). */
 function syncDirectory(dir: string): void {

@@ -29,7 +29,7 @@ export async function appendTransaction(
     const buffer = Buffer.from(`${pending.join('\n')}\n`);
     pending = [];
     pendingLength = 0;
-    await handle.write(buffer);
+    await writeAll(handle, buffer);
     bytes += buffer.length;
   };
   for (const operation of operations) {
@@ -43,6 +43,18 @@ export async function appendTransaction(
   // The acknowledgement a caller gets means this: the data and the commit line are on stable storage.
   await handle.datasync();
   return bytes;
+}
+
+/**
+ * Writes the whole buffer. A write may take fewer bytes than given (a disk that is all but full, a
+ * file size limit): the rest is written again, and the write after such a short one fails with the
+ * reason (ENOSPC, EFBIG), so a transaction is never acknowledged with its tail missing.
+ */
+async function writeAll(handle: fs.promises.FileHandle, buffer: Buffer): Promise<void> {
+  for (let offset = 0; offset < buffer.length; ) {
+    const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
+    offset += bytesWritten;
+  }
 }
 
 export interface ReadResult {

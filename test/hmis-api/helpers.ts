@@ -57,13 +57,19 @@ export interface Server {
  * log before the SPARQL index opens, so the index loads in bulk (following an import of HUD's
  * sample record by record would take minutes).
  */
-export async function openServer(location: string): Promise<Server> {
+export async function openServer(
+  location: string,
+  options: { readonly headroomQuads?: number } = {},
+): Promise<Server> {
   const dir = tempDir('hearth-api-');
   const log = await RecordStore.open({ dir });
   const report = await importHmisCsv(log, location);
+  const imported = log.state.quads;
   await log.close();
   if (!report.applied) throw new Error(`import failed: ${report.errors.length} errors`);
-  const store = await EmbeddedStore.open({ dir, baseIri: BASE });
+  // headroomQuads: the store's ceiling (HEARTH_MAX_QUADS) that many quads above what was imported.
+  const maxQuads = options.headroomQuads === undefined ? undefined : imported + options.headroomQuads;
+  const store = await EmbeddedStore.open({ dir, baseIri: BASE, ...(maxQuads ? { maxQuads } : {}) });
   await store.indexReady;
   const users = new UserDirectory(dir);
   const audit = new AuditLog(dir);

@@ -95,6 +95,26 @@ describe('POST /client (scenario 2)', () => {
   });
 });
 
+describe('a store that cannot take the write', () => {
+  it('answers 503 saying why, and keeps nothing: the ceiling of a full store', async () => {
+    const full = await openServer(DEMO_DIR, { headroomQuads: 0 });
+    try {
+      const clients = () => full.store.records.source(full.source)?.table('Client').rows.size;
+      const before = clients();
+      const response = await call(full.app, 'POST', '/client', { body: NEW_CLIENT });
+      expect(response.status).toBe(503); // was a 500 "internal" error
+      const body = await json<ErrorBody & { error: { message: string } }>(response);
+      expect(body.error.code).toBe('unavailable');
+      expect(body.error.message).toMatch(/ceiling.*HEARTH_MAX_QUADS.*Nothing was written/);
+      expect(JSON.stringify(body)).not.toContain(NEW_CLIENT.LastName);
+      expect(clients()).toBe(before);
+    } finally {
+      await full.audit.close();
+      await full.store.close();
+    }
+  });
+});
+
 describe('PATCH /client/{PersonalID} (scenario 3)', () => {
   const stored = (): CsvRow => x.clients.values().next().value as CsvRow;
 

@@ -17,7 +17,7 @@ import { UnsafeArchiveError } from '../../ingest/zip.ts';
 import { rolesFor } from '../../security/policy.ts';
 import { XmlInputError } from '../../xml/reader.ts';
 import { importHmisXml } from '../../xml/xml-import.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, storageError } from '../errors.ts';
 import type { ApiServices, RouteRequest, RouteSpec } from '../route-spec.ts';
 import { JSON_TYPE } from './representations.ts';
 
@@ -66,10 +66,12 @@ async function run(
     job.status = 'failed';
     // Problems of the file are the uploader's to see (without the upload's path on the server);
     // anything else stays in the server log.
+    // So are a store too full for the import and a disk that refused it (nothing was applied).
     const aboutFile = FILE_ERRORS.some((kind) => error instanceof kind);
+    const storage = storageError(error);
     job.error = aboutFile
       ? (error as Error).message.split(file).join('the upload')
-      : 'the import failed; see the server log';
+      : (storage?.message ?? 'the import failed; see the server log');
     if (!aboutFile) console.error(`import ${job.id} failed: ${(error as Error).name}`);
   } finally {
     job.finished = new Date().toISOString();

@@ -30,7 +30,7 @@ import type { Principal } from '../../security/principal.ts';
 import { RemoteStoreError } from '../../store/remote-client.ts';
 import { UnsupportedUpdateError } from '../../store/update.ts';
 import { InvalidWriteError } from '../../validate/operations.ts';
-import { ApiError, errorBody } from '../errors.ts';
+import { ApiError, errorBody, storageError } from '../errors.ts';
 import type { ApiServices } from '../route-spec.ts';
 import { negotiate } from '../router.ts';
 import { type Dataset, planQuery } from './access.ts';
@@ -199,5 +199,5 @@ function toApiError(error: unknown, limits: SparqlConfig): ApiError | undefined 
     }));
     return new ApiError(422, 'validation_failed', 'the update does not satisfy the FY2026 model', fields);
   }
-  return undefined;
+  return storageError(error);
 }
