@@ -67,7 +67,8 @@ export function writeNotes(dir: string, source: string, notes: SourceNotes, repl
   const temp = path.join(dir, `${FILE}.tmp`);
   const fd = fs.openSync(temp, 'w');
   try {
-    fs.writeSync(fd, JSON.stringify(all));
+    // writeFileSync writes until every byte is down; one writeSync may take only part (a full disk).
+    fs.writeFileSync(fd, JSON.stringify(all));
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
