@@ -36,7 +36,7 @@ export class CapacityError extends Error {
   override name = 'CapacityError';
 }
 
-/** The record log could not take a transaction (disk full, I/O error): none of it was kept. */
+/** A durable log (the record log, the consents) could not take a write (disk full, I/O error). */
 export class LogWriteError extends Error {
   override name = 'LogWriteError';
 }

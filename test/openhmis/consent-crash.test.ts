@@ -48,3 +48,38 @@ describe('consents under SIGKILL', () => {
     }
   }, 120_000);
 });
+
+describe('a consent the disk refuses', () => {
+  it('is refused whole, and the book keeps taking and reopening the ones after it', async () => {
+    // Under a 2 KiB file size limit a 4 KB line gets a short write, then EFBIG, as a nearly full
+    // disk gives ENOSPC. Before, the part written stayed, and the next line would have followed it.
+    const dir = tempDir('hearth-consent-limited-');
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        'ulimit -f 2; exec "$@"',
+        'bash',
+        process.execPath,
+        '--import',
+        'tsx',
+        CHILD,
+        dir,
+        'x',
+        'limited',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(output.trim().split('\n')).toEqual(['x-small', 'refused LogWriteError', 'x-after']);
+    expect(code).toBe(0);
+    const book = new ConsentBook(dir);
+    expect([...book.all()].map((c) => c.consentId)).toEqual(['x-small', 'x-after']);
+  }, 60_000);
+});
