@@ -1,9 +1,10 @@
 /** The real CLI, as users run it: `node bin/hearth.mjs …` in child processes. */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from './helpers/exports.ts';
+import { startServing } from './helpers/serving.ts';
 
 /** Each `hearth` child process starts tsx (about a second on a busy 2-core machine). */
 const SPAWNS = 60_000;
@@ -92,22 +93,12 @@ describe('hearth CLI', () => {
   it('serves on PORT, loads the demo data into an empty store, and refuses a second writer', async () => {
     const data = tempDir();
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const server = spawn(process.execPath, [BIN, 'serve'], {
+    const serving = await startServing(process.execPath, [BIN, 'serve'], {
       env: { ...process.env, HEARTH_DATA_DIR: data, PORT: String(port), CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const server = serving.child;
     servers.push(server);
-    let output = '';
-    server.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const deadline = Date.now() + 60_000;
-    while (!output.includes('listening')) {
-      if (Date.now() > deadline || server.exitCode !== null)
-        throw new Error(`server did not start: ${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(output).toMatch(/loaded the synthetic demo data set/);
+    expect(serving.output()).toMatch(/loaded the synthetic demo data set/);
     const health = await (await fetch(`http://localhost:${port}/healthz`)).json();
     expect(health).toMatchObject({ status: 'ok', transaction: 1 });
     expect(['building', 'ready']).toContain(health.index);
@@ -129,21 +120,11 @@ describe('hearth CLI', () => {
     // between npm and node took the signal and the server ran on, orphaned, holding port and lock.
     const data = tempDir();
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const npm = spawn('npm', ['start'], {
+    const { child: npm } = await startServing('npm', ['start'], {
       cwd: new URL('..', import.meta.url).pathname,
       env: { ...process.env, HEARTH_DATA_DIR: data, PORT: String(port), CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
     servers.push(npm);
-    let output = '';
-    npm.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const deadline = Date.now() + 60_000;
-    while (!output.includes('listening')) {
-      if (Date.now() > deadline || npm.exitCode !== null) throw new Error(`server did not start: ${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
     const serverPid = Number.parseInt(fs.readFileSync(path.join(data, 'LOCK'), 'utf8'), 10);
     const running = () => {
       try {

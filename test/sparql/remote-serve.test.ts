@@ -4,10 +4,11 @@
  * after one catch-up interval; the demo data is loaded once, by whichever process finds the
  * server empty first.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '../helpers/exports.ts';
+import { startServing } from '../helpers/serving.ts';
 import { DEMO_DIR, readCsvFolder } from '../hmis-api/helpers.ts';
 import { startVirtuoso, type Virtuoso } from './virtuoso.ts';
 
@@ -21,7 +22,7 @@ const urls: string[] = [];
 
 async function serve(): Promise<string> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  const { child } = await startServing(process.execPath, [BIN, 'serve'], {
     env: {
       ...process.env,
       HEARTH_STORE: virtuoso.store,
@@ -31,21 +32,9 @@ async function serve(): Promise<string> {
       PORT: String(port),
       CI: '1',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs: 90_000,
   });
   servers.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const deadline = Date.now() + 90_000;
-  while (!output.includes('listening')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return `http://127.0.0.1:${port}`;
 }
 
