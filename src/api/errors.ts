@@ -58,8 +58,14 @@ export function errorBody(error: ApiError) {
 export function storageError(error: unknown): ApiError | undefined {
   if (error instanceof CapacityError || error instanceof LogWriteError)
     return new ApiError(503, 'unavailable', error.message);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && DISK_FULL.has(code))
+    return new ApiError(503, 'unavailable', `the server's disk is full (${code}); nothing was kept`);
   return undefined;
 }
+
+/** System errors of a write that found no room: no space, over a quota, over a file size limit. */
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 
 /** Hono's onError: ApiErrors as they are; anything else is a 500 whose details stay in the log. */
 export function handleError(error: Error, c: Context): Response {

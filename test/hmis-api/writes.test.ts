@@ -8,7 +8,9 @@ import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
+import { storageError } from '../../src/api/errors.ts';
 import { importHmisCsv } from '../../src/ingest/import.ts';
+import { CapacityError, LogWriteError } from '../../src/store/record-store.ts';
 import { asJson, Expect } from './expect.ts';
 import {
   type CsvRow,
@@ -112,6 +114,18 @@ describe('a store that cannot take the write', () => {
       await full.audit.close();
       await full.store.close();
     }
+  });
+});
+
+describe('storageError', () => {
+  it('maps what a full disk and a full store throw to a 503, and nothing else', () => {
+    const system = (code: string) => Object.assign(new Error(`${code}: write`), { code });
+    for (const code of ['ENOSPC', 'EDQUOT', 'EFBIG'])
+      expect(storageError(system(code))).toMatchObject({ status: 503, code: 'unavailable' });
+    expect(storageError(new LogWriteError('the record log could not be written'))?.status).toBe(503);
+    expect(storageError(new CapacityError('over the ceiling'))?.message).toBe('over the ceiling');
+    for (const other of [system('EACCES'), system('ENOENT'), new Error('x'), undefined, 'ENOSPC'])
+      expect(storageError(other)).toBeUndefined();
   });
 });
 

@@ -88,7 +88,12 @@ export async function startImport(request: RouteRequest, services: ApiServices):
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const mediaType = (request.raw.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const file = path.join(dir, `${id}.${XML_TYPES.includes(mediaType) ? 'xml' : 'zip'}`);
-  fs.writeFileSync(file, request.body as Uint8Array, { mode: 0o600 });
+  try {
+    fs.writeFileSync(file, request.body as Uint8Array, { mode: 0o600 });
+  } catch (error) {
+    fs.rmSync(file, { force: true }); // what a full disk took of the upload is of no use
+    throw error;
+  }
   const job: Job = {
     id,
     status: 'running',
