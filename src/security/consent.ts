@@ -210,8 +210,9 @@ export class ConsentBook implements ConsentGrants {
         await handle.truncate(size);
         await handle.datasync();
       } catch {
+        // The message reaches API callers: it names the file, not where the data directory is.
         this.unwritable = new LogWriteError(
-          `${reason}, and ${this.file} could not be restored: restart Hearth`,
+          `${reason}, and ${CONSENTS_FILE} could not be restored: restart Hearth`,
         );
         throw this.unwritable;
       }
