@@ -36,6 +36,25 @@ const put = (row: string[], tableName = 'Client', source = 'demo'): Operation =>
 });
 
 describe('RecordStore', () => {
+  it('keeps its files to their owner: the directory, the log and the snapshot', async () => {
+    const mode = (file: string) => fs.statSync(file).mode & 0o777;
+    const dir = path.join(tempDir(), 'data');
+    const store = await RecordStore.open({ dir });
+    await store.commit([put(clientRow('1', 'Ada'))]);
+    await store.compact();
+    await store.commit([put(clientRow('2', 'Eve'))]);
+    await store.close();
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(path.join(dir, 'wal.jsonl'))).toBe(0o600);
+    expect(mode(path.join(dir, 'snapshot.jsonl'))).toBe(0o600);
+    // A data directory an earlier version left readable by all is closed on open.
+    fs.chmodSync(path.join(dir, 'wal.jsonl'), 0o644);
+    fs.chmodSync(path.join(dir, 'snapshot.jsonl'), 0o644);
+    await (await RecordStore.open({ dir })).close();
+    expect(mode(path.join(dir, 'wal.jsonl'))).toBe(0o600);
+    expect(mode(path.join(dir, 'snapshot.jsonl'))).toBe(0o600);
+  });
+
   it('keeps a committed row as committed: changing the array afterwards throws', async () => {
     const store = await RecordStore.open({ dir: tempDir() });
     const row = clientRow('1', 'Ada');

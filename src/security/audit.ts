@@ -147,7 +147,7 @@ export class AuditLog {
       if (atPath?.ino === opened.ino && atPath.dev === opened.dev) return opened.handle;
       await this.closeFile();
     }
-    await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
+    await fs.promises.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const handle = await fs.promises.open(this.file, 'a', 0o600);
     const { dev, ino } = await handle.stat();
     this.opened = { handle, dev, ino };

@@ -52,6 +52,8 @@ export interface CommitEvent {
 export type CommitListener = (event: CommitEvent) => void | Promise<void>;
 
 const SNAPSHOT = 'snapshot.jsonl';
+/** The mode of the files that hold records: the owner's to read and write, no one else's. */
+const PRIVATE = 0o600;
 const LOG = 'wal.jsonl';
 
 export class RecordStore {
@@ -71,7 +73,8 @@ export class RecordStore {
   ) {}
 
   static async open(options: RecordStoreOptions): Promise<RecordStore> {
-    fs.mkdirSync(options.dir, { recursive: true });
+    // The records hold names, SSNs and dates of birth: only the owner may read them (PRIVATE).
+    fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const lock = options.readOnly ? undefined : lockDirectory(options.dir);
     const store = new RecordStore(options, lock);
     try {
@@ -113,7 +116,10 @@ export class RecordStore {
     });
     this.logBytes = log.validBytes;
     if (this.options.readOnly) return;
-    this.log = await fs.promises.open(logFile, 'a+');
+    this.log = await fs.promises.open(logFile, 'a+', PRIVATE);
+    // Files a version before this one created readable by all are closed to others now.
+    await this.log.chmod(PRIVATE);
+    await fs.promises.chmod(path.join(this.dir, SNAPSHOT), PRIVATE).catch(() => undefined);
     if (log.validBytes < log.totalBytes) {
       // The tail is a transaction that was never acknowledged: drop it so appends start clean.
       await this.log.truncate(log.validBytes);
@@ -221,7 +227,7 @@ export class RecordStore {
   private async compactNow(): Promise<void> {
     if (!this.log) throw new Error('the store is closed or was opened read-only');
     const temp = path.join(this.dir, `${SNAPSHOT}.tmp`);
-    const handle = await fs.promises.open(temp, 'w');
+    const handle = await fs.promises.open(temp, 'w', PRIVATE);
     try {
       this.snapshotBytes = await appendTransaction(
         handle,

@@ -63,9 +63,9 @@ export function writeNotes(dir: string, source: string, notes: SourceNotes, repl
   const all = readNotes(dir);
   all[source] = replace ? notes : { ...(all[source] ?? {}), ...notes };
   if (Object.keys(all[source] ?? {}).length === 0) delete all[source];
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const temp = path.join(dir, `${FILE}.tmp`);
-  const fd = fs.openSync(temp, 'w');
+  const fd = fs.openSync(temp, 'w', 0o600);
   try {
     // writeFileSync writes until every byte is down; one writeSync may take only part (a full disk).
     fs.writeFileSync(fd, JSON.stringify(all));
