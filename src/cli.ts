@@ -6,7 +6,7 @@ import { exportCommand, exportUsage } from './cli/export-command.ts';
 import { fhirCommand, fhirUsage } from './cli/fhir-command.ts';
 import { importCommand, importUsage, validateUsage } from './cli/import-command.ts';
 import { queryCommand, queryUsage } from './cli/query-command.ts';
-import { serveCommand, serveUsage } from './cli/serve-command.ts';
+import { ListenError, serveCommand, serveUsage } from './cli/serve-command.ts';
 import { ExitCode, UsageError } from './cli/usage.ts';
 import { usersCommand, usersUsage } from './cli/users-command.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
@@ -69,6 +69,7 @@ function reportFailure(error: unknown): number {
     error instanceof StoreLockedError ||
     error instanceof CapacityError ||
     error instanceof LogWriteError ||
+    error instanceof ListenError ||
     error instanceof ExportError ||
     error instanceof XmlInputError
   ) {

@@ -1,6 +1,7 @@
 /** The real CLI, as users run it: `node bin/hearth.mjs …` in child processes. */
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from './helpers/exports.ts';
@@ -18,9 +19,9 @@ afterEach(() => {
   removeTempDirs();
 });
 
-function hearth(args: string[], dataDir: string) {
+function hearth(args: string[], dataDir: string, env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, HEARTH_DATA_DIR: dataDir, CI: '1' },
+    env: { ...process.env, HEARTH_DATA_DIR: dataDir, CI: '1', ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -113,6 +114,22 @@ describe('hearth CLI', () => {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     expect(fs.existsSync(path.join(data, 'LOCK'))).toBe(false);
+  }, 120_000);
+
+  it('says so when PORT is taken, exits 3 and leaves the data directory unlocked', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const data = tempDir();
+      const refused = hearth(['serve'], data, { PORT: String(port) });
+      expect(refused.code).toBe(3); // was 1, with an unhandled 'error' event's stack
+      expect(refused.stderr).toContain(`hearth: port ${port} is in use by another program; set PORT`);
+      expect(refused.stderr).not.toMatch(/at .*\.ts:\d+/);
+      expect(fs.existsSync(path.join(data, 'LOCK'))).toBe(false);
+    } finally {
+      taken.close();
+    }
   }, 120_000);
 
   it('stops, releasing the data directory, when `npm start` is sent SIGTERM', async () => {

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { serve } from '@hono/node-server';
@@ -17,6 +18,20 @@ export const serveUsage = 'hearth serve   (PORT, HEARTH_DATA_DIR, HEARTH_BASE_IR
 /** The synthetic demo export shipped with Hearth (no real person in it). */
 export const DEMO_DATA_DIR = fileURLToPath(new URL('../../demo/fy2026', import.meta.url));
 
+/** The server could not listen on PORT. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+  constructor(port: number, cause: NodeJS.ErrnoException) {
+    const why =
+      cause.code === 'EADDRINUSE'
+        ? 'is in use by another program'
+        : cause.code === 'EACCES'
+          ? 'needs privileges this process lacks'
+          : `cannot be listened on (${cause.code ?? cause.message})`;
+    super(`port ${port} ${why}; set PORT to another one`);
+  }
+}
+
 export async function serveCommand(args: string[], config: Config): Promise<number> {
   if (args.length > 0) throw new UsageError(serveUsage);
   // How far the heap grows past its live size before a full collection (config.ts). V8 reads this
@@ -33,14 +48,25 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
   const research = onDemandResearch(store, config.sparql ?? SPARQL_DEFAULTS);
   const audit = new AuditLog(config.dataDir);
   const app = createApp({ store, config, research, audit });
-  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-    console.log(`hearth listening on :${info.port} (data in ${config.dataDir})`);
-    if (!process.env.HEARTH_ADMIN_TOKEN)
-      console.log(
-        "no HEARTH_ADMIN_TOKEN: only users' tokens are accepted (npx hearth users add NAME --role admin); " +
-          '/docs, /openapi.json and /fhir/metadata need none',
-      );
-  });
+  const server = serve({ fetch: app.fetch, port: config.port });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (error) {
+    // A port in use (or not ours to bind): say so plainly, and leave the data directory unlocked.
+    await research.close();
+    await audit.close();
+    await store.close();
+    throw new ListenError(config.port, error as NodeJS.ErrnoException);
+  }
+  console.log(`hearth listening on :${(server.address() as AddressInfo).port} (data in ${config.dataDir})`);
+  if (!process.env.HEARTH_ADMIN_TOKEN)
+    console.log(
+      "no HEARTH_ADMIN_TOKEN: only users' tokens are accepted (npx hearth users add NAME --role admin); " +
+        '/docs, /openapi.json and /fhir/metadata need none',
+    );
   // Longer than clients' and proxies' idle timeouts: with Node's 5 s default, a client reusing an
   // idle connection could meet a socket the server had just closed (ECONNRESET).
   if ('keepAliveTimeout' in server) server.keepAliveTimeout = 65_000;
