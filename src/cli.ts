@@ -15,7 +15,8 @@ import { StructuralError } from './ingest/csv-table.ts';
 import { ImportSourceError } from './ingest/sources.ts';
 import { SparqlEngineError } from './query/errors.ts';
 import { StoreLockedError } from './store/lock.ts';
-import { CapacityError, LogWriteError } from './store/record-store.ts';
+import { CapacityError } from './store/record-store.ts';
+import { LogWriteError } from './store/whole-appends.ts';
 import { XmlInputError } from './xml/reader.ts';
 
 interface Command {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isRunning } from '../src/store/lock.ts';
 import { removeTempDirs, tempDir } from './helpers/exports.ts';
 import { startServing } from './helpers/serving.ts';
 
@@ -143,14 +144,7 @@ describe('hearth CLI', () => {
     });
     servers.push(npm);
     const serverPid = Number.parseInt(fs.readFileSync(path.join(data, 'LOCK'), 'utf8'), 10);
-    const running = () => {
-      try {
-        process.kill(serverPid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    const running = () => isRunning(serverPid);
     npm.kill('SIGTERM');
     try {
       for (const stop = Date.now() + 20_000; running() && Date.now() < stop; )

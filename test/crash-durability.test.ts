@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecordStore } from '../src/store/record-store.ts';
 import { demoTables, removeTempDirs, writeExport } from './helpers/exports.ts';
+import { underFileSizeLimit } from './helpers/serving.ts';
 
 const child = new URL('./fixtures/crash-child.ts', import.meta.url).pathname;
 const dirs: string[] = [];
@@ -24,15 +25,12 @@ interface Child {
   hasExited: boolean;
 }
 
-/** `fileSizeKiB`: the child runs under that file size limit (bash's `ulimit -f`), as on a full disk. */
+/** `fileSizeKiB`: the child runs under that file size limit (underFileSizeLimit), as on a full disk. */
 function startChild(args: string[], fileSizeKiB?: number): Child {
-  const command = [process.execPath, '--import', 'tsx', child, ...args];
-  const proc =
-    fileSizeKiB === undefined
-      ? spawn(command[0] as string, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] })
-      : spawn('bash', ['-c', `ulimit -f ${fileSizeKiB}; exec "$@"`, 'bash', ...command], {
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
+  const node: [string, string[]] = [process.execPath, ['--import', 'tsx', child, ...args]];
+  const [command, commandArgs] =
+    fileSizeKiB === undefined ? node : underFileSizeLimit(fileSizeKiB, [node[0], ...node[1]]);
+  const proc = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
   const acks: string[] = [];
   let buffer = '';
   proc.stdout?.on('data', (chunk: Buffer) => {

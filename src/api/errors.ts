@@ -5,7 +5,8 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { CapacityError, LogWriteError } from '../store/record-store.ts';
+import { CapacityError } from '../store/record-store.ts';
+import { LogWriteError } from '../store/whole-appends.ts';
 
 export type ErrorCode =
   | 'bad_request'

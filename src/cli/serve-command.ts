@@ -48,6 +48,12 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
   const research = onDemandResearch(store, config.sparql ?? SPARQL_DEFAULTS);
   const audit = new AuditLog(config.dataDir);
   const app = createApp({ store, config, research, audit });
+  // On stopping, and when the port cannot be had: everything written, the data directory unlocked.
+  const closeAll = async () => {
+    await research.close();
+    await audit.close();
+    await store.close();
+  };
   const server = serve({ fetch: app.fetch, port: config.port });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -55,10 +61,8 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
       server.once('error', reject);
     });
   } catch (error) {
-    // A port in use (or not ours to bind): say so plainly, and leave the data directory unlocked.
-    await research.close();
-    await audit.close();
-    await store.close();
+    // A port in use (or not ours to bind): said plainly (cli.ts), not as an unhandled 'error' stack.
+    await closeAll();
     throw new ListenError(config.port, error as NodeJS.ErrnoException);
   }
   console.log(`hearth listening on :${(server.address() as AddressInfo).port} (data in ${config.dataDir})`);
@@ -75,9 +79,7 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await research.close();
-  await audit.close();
-  await store.close();
+  await closeAll();
   return ExitCode.Ok;
 }
 

@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { errorCode } from '../store/whole-appends.ts';
 import type { Principal } from './principal.ts';
 
 export const AUDIT_FILE = 'audit.jsonl';
@@ -133,9 +134,7 @@ export class AuditLog {
     } catch (error) {
       await this.closeFile(); // the next batch tries to open it again
       // The lines themselves stay out of the error log: they are about people.
-      console.error(
-        `audit log: could not append ${count} line(s) to ${this.file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-      );
+      console.error(`audit log: could not append ${count} line(s) to ${this.file}: ${errorCode(error)}`);
     }
   }
 

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { CONSENT_FIELDS } from '../../mappings/openhmis/consent-fields.ts';
 import { fieldIndex, table } from '../model/index.ts';
 import type { SourceState } from '../store/record-state.ts';
-import { LogWriteError } from '../store/record-store.ts';
+import { WholeAppends } from '../store/whole-appends.ts';
 import type { Principal } from './principal.ts';
 
 export const CONSENTS_FILE = 'consents.jsonl';
@@ -135,8 +135,7 @@ export class ConsentBook implements ConsentGrants {
   private readonly byId = new Map<string, Consent>();
   private readonly byClient = new Map<string, Set<string>>();
   private queue: Promise<unknown> = Promise.resolve();
-  /** Set when a refused line could not be cut off the file (see append). */
-  private unwritable: LogWriteError | undefined;
+  private readonly appends = new WholeAppends(CONSENTS_FILE);
   readonly file: string;
 
   constructor(dir: string) {
@@ -178,12 +177,17 @@ export class ConsentBook implements ConsentGrants {
    */
   change(consentId: string, compute: (stored: Consent | undefined) => Consent): Promise<Consent> {
     const run = this.queue.then(async () => {
-      if (this.unwritable) throw this.unwritable;
       const consent = compute(this.byId.get(consentId));
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const handle = await fs.promises.open(this.file, 'a', 0o600);
       try {
-        await this.append(handle, `${JSON.stringify(consent)}\n`);
+        // A line the disk refused part-way is cut off again: the next one would have joined it
+        // into one damaged line, and the book would not open.
+        const { size } = await handle.stat();
+        await this.appends.run(handle, size, async () => {
+          await handle.appendFile(`${JSON.stringify(consent)}\n`);
+          await handle.datasync();
+        });
       } finally {
         await handle.close();
       }
@@ -192,32 +196,6 @@ export class ConsentBook implements ConsentGrants {
     });
     this.queue = run.catch(() => undefined);
     return run;
-  }
-
-  /**
-   * Appends one line and fsyncs. A line the disk refused part-way is cut off again: the next one
-   * appended after it would make one damaged line, and the book would not open. If even the cut
-   * fails, no more consents are saved until Hearth is restarted.
-   */
-  private async append(handle: fs.promises.FileHandle, line: string): Promise<void> {
-    const { size } = await handle.stat();
-    try {
-      await handle.appendFile(line);
-      await handle.datasync();
-    } catch (error) {
-      const reason = `the consent could not be saved (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
-      try {
-        await handle.truncate(size);
-        await handle.datasync();
-      } catch {
-        // The message reaches API callers: it names the file, not where the data directory is.
-        this.unwritable = new LogWriteError(
-          `${reason}, and ${CONSENTS_FILE} could not be restored: restart Hearth`,
-        );
-        throw this.unwritable;
-      }
-      throw new LogWriteError(`${reason}; nothing of it was kept`);
-    }
   }
 
   private index(consent: Consent): void {

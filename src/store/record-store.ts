@@ -14,6 +14,7 @@ import { type DirectoryLock, lockDirectory } from './lock.ts';
 import { type Change, checkOperation, type Operation, operationsOf } from './operations.ts';
 import { RecordState, type Row } from './record-state.ts';
 import { appendTransaction, readTransactions } from './transaction-file.ts';
+import { errorCode, WholeAppends } from './whole-appends.ts';
 
 export interface RecordStoreOptions {
   readonly dir: string;
@@ -34,11 +35,6 @@ export const DEFAULT_MAX_QUADS = 10_000_000;
 
 export class CapacityError extends Error {
   override name = 'CapacityError';
-}
-
-/** A durable log (the record log, the consents) could not take a write (disk full, I/O error). */
-export class LogWriteError extends Error {
-  override name = 'LogWriteError';
 }
 
 /** A committed transaction, with each operation's record as it was before (for index updates). */
@@ -64,8 +60,7 @@ export class RecordStore {
   private log: fs.promises.FileHandle | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<CommitListener>();
-  /** Set when a failed append could not be cut off the log: later appends would follow its tail. */
-  private unwritable: LogWriteError | undefined;
+  private readonly appends = new WholeAppends('the record log');
 
   private constructor(
     readonly options: RecordStoreOptions,
@@ -147,7 +142,6 @@ export class RecordStore {
 
   private async commitNow(change: Change): Promise<number> {
     if (!this.log) throw new Error('the store is closed or was opened read-only');
-    if (this.unwritable) throw this.unwritable;
     const operations = operationsOf(change, this.state);
     if (operations.length === 0) return this.lastTxId;
     for (const operation of operations) checkOperation(operation, (name) => findTable(name)?.fields.length);
@@ -161,7 +155,12 @@ export class RecordStore {
       );
     }
     const txId = this.lastTxId + 1;
-    this.logBytes += await this.append(this.log, txId, operations);
+    // A failed append is cut off the log again (WholeAppends), so it still ends with the last
+    // acknowledged transaction; a torn one left there would end every later read.
+    const log = this.log;
+    this.logBytes += await this.appends.run(log, this.logBytes, () =>
+      appendTransaction(log, txId, operations, operations.length),
+    );
     const previous = operations.map((operation) => {
       const before = this.state.previousRow(operation);
       this.state.apply(operation);
@@ -183,33 +182,6 @@ export class RecordStore {
         console.error(`record log compaction failed, retried later: ${errorCode(error)}`);
       });
     return txId;
-  }
-
-  /**
-   * Appends one transaction. When that fails, what it wrote is cut off again, so the log ends with
-   * the last acknowledged transaction: a torn one left in the middle would end every later read
-   * there. If even the cut fails, the store takes no more writes until it is opened again.
-   */
-  private async append(
-    log: fs.promises.FileHandle,
-    txId: number,
-    operations: readonly Operation[],
-  ): Promise<number> {
-    try {
-      return await appendTransaction(log, txId, operations, operations.length);
-    } catch (error) {
-      const reason = `the record log could not be written (${errorCode(error)}); nothing of this change was kept`;
-      try {
-        await log.truncate(this.logBytes);
-        await log.datasync();
-      } catch (cut) {
-        this.unwritable = new LogWriteError(
-          `${reason}, and the log could not be restored (${errorCode(cut)}): restart Hearth once the disk has room`,
-        );
-        throw this.unwritable;
-      }
-      throw new LogWriteError(reason);
-    }
   }
 
   private shouldCompact(): boolean {
@@ -255,10 +227,6 @@ export class RecordStore {
     this.lock?.release();
   }
 }
-
-/** An error's system code (ENOSPC, EIO, …) or name: what a log line may say of a failed write. */
-const errorCode = (error: unknown): string =>
-  (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.name : 'error');
 
 /** Makes a rename or file creation in `dir` durable (POSIX needs an fsync of the directory). */
 function syncDirectory(dir: string): void {

@@ -1,4 +1,4 @@
-/** Starts a server process as users do (`hearth serve`, `npm start`) and waits until it listens. */
+/** Starts processes as users do (`hearth serve`, `npm start`), or under limits a test sets. */
 import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface Serving {
@@ -34,3 +34,13 @@ export async function startServing(
   }
   return { child, output: () => output };
 }
+
+/**
+ * `command` as bash runs it under a file size limit (`ulimit -f`, KiB): past it a write is short,
+ * then fails with EFBIG, as writes on a nearly full disk are short and then fail with ENOSPC.
+ * Node ignores SIGXFSZ, so the process sees the error instead of being killed.
+ */
+export const underFileSizeLimit = (kib: number, command: readonly string[]): [string, string[]] => [
+  'bash',
+  ['-c', `ulimit -f ${kib}; exec "$@"`, 'bash', ...command],
+];

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { storageError } from '../../src/api/errors.ts';
 import { importHmisCsv } from '../../src/ingest/import.ts';
-import { CapacityError, LogWriteError } from '../../src/store/record-store.ts';
+import { CapacityError } from '../../src/store/record-store.ts';
+import { LogWriteError } from '../../src/store/whole-appends.ts';
 import { asJson, Expect } from './expect.ts';
 import {
   type CsvRow,

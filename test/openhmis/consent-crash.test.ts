@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConsentBook } from '../../src/security/consent.ts';
 import { removeTempDirs, tempDir } from '../helpers/exports.ts';
+import { underFileSizeLimit } from '../helpers/serving.ts';
 
 const CHILD = new URL('./consent-crash-child.ts', import.meta.url).pathname;
 afterAll(() => removeTempDirs());
@@ -54,24 +55,16 @@ describe('a consent the disk refuses', () => {
     // Under a 2 KiB file size limit a 4 KB line gets a short write, then EFBIG, as a nearly full
     // disk gives ENOSPC. Before, the part written stayed, and the next line would have followed it.
     const dir = tempDir('hearth-consent-limited-');
-    const child = spawn(
-      'bash',
-      [
-        '-c',
-        'ulimit -f 2; exec "$@"',
-        'bash',
-        process.execPath,
-        '--import',
-        'tsx',
-        CHILD,
-        dir,
-        'x',
-        'limited',
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const [command, args] = underFileSizeLimit(2, [
+      process.execPath,
+      '--import',
+      'tsx',
+      CHILD,
+      dir,
+      'x',
+      'limited',
+    ]);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
