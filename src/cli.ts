@@ -11,6 +11,7 @@ import { ExitCode, UsageError } from './cli/usage.ts';
 import { usersCommand, usersUsage } from './cli/users-command.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { ExportError } from './export/csv-export.ts';
+import { ExportWriteError } from './export/whole-file.ts';
 import { StructuralError } from './ingest/csv-table.ts';
 import { ImportSourceError } from './ingest/sources.ts';
 import { SparqlEngineError } from './query/errors.ts';
@@ -72,6 +73,7 @@ function reportFailure(error: unknown): number {
     error instanceof LogWriteError ||
     error instanceof ListenError ||
     error instanceof ExportError ||
+    error instanceof ExportWriteError ||
     error instanceof XmlInputError
   ) {
     console.error(`hearth: ${message}`);

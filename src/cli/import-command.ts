@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
+import { writeWholeText } from '../export/whole-file.ts';
 import { importHmisCsv } from '../ingest/import.ts';
 import { formatReport } from '../ingest/report.ts';
 import { RecordStore } from '../store/record-store.ts';
@@ -53,7 +53,8 @@ export async function importCommand(args: string[], config: Config, dryRun = fal
         })
       : await importHmisCsv(store, location, options);
     progress.done();
-    if (values.report) fs.writeFileSync(values.report, `${JSON.stringify(report, null, 2)}\n`);
+    // Through whole-file.ts: the report quotes bad values (names, SSNs), so it is the owner's only.
+    if (values.report) await writeWholeText(values.report, `${JSON.stringify(report, null, 2)}\n`);
     console.log(formatReport(report));
     return report.errors.length > 0 ? ExitCode.InvalidData : ExitCode.Ok;
   } finally {

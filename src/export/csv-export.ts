@@ -7,7 +7,6 @@
  * clients and every record under them, all project-level records, and one new Export.csv row
  * (reporting period, full refresh) that every row's ExportID points to.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,6 +14,7 @@ import yazl from 'yazl';
 import { fieldIndex, TABLES, type TableSpec, table } from '../model/index.ts';
 import type { RecordState, Row, SourceState } from '../store/record-state.ts';
 import { csvLines } from './csv-writer.ts';
+import { writeWholeFile, writeWholeFiles } from './whole-file.ts';
 
 export interface CsvExportOptions {
   /** A folder (created if needed) or a path ending in `.zip`. */
@@ -71,19 +71,23 @@ export async function exportHmisCsv(state: RecordState, options: CsvExportOption
 
 type Selected = { spec: TableSpec; rows: readonly Row[] }[];
 
+// Both forms go through whole-file.ts: 0600, and an export that fails replaces nothing.
 async function writeFolder(dir: string, tables: Selected): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const { spec, rows } of tables) {
-    await pipeline(Readable.from(csvLines(spec, rows)), fs.createWriteStream(path.join(dir, spec.file)));
-  }
+  await writeWholeFiles(
+    tables.map(({ spec, rows }) => ({
+      target: path.join(dir, spec.file),
+      write: (stream) => pipeline(Readable.from(csvLines(spec, rows)), stream),
+    })),
+  );
 }
 
 async function writeZip(file: string, tables: Selected): Promise<void> {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const zip = new yazl.ZipFile();
-  for (const { spec, rows } of tables) zip.addReadStream(Readable.from(csvLines(spec, rows)), spec.file);
-  zip.end();
-  await pipeline(zip.outputStream, fs.createWriteStream(file));
+  await writeWholeFile(file, (stream) => {
+    const zip = new yazl.ZipFile();
+    for (const { spec, rows } of tables) zip.addReadStream(Readable.from(csvLines(spec, rows)), spec.file);
+    zip.end();
+    return pipeline(zip.outputStream, stream);
+  });
 }
 
 /** HUD's export period semantics, as a per-table row filter. */

@@ -5,10 +5,10 @@
  * (mappings/xml); notes (notes.ts) give back hash status, kept elements and extensions.
  */
 import { once } from 'node:events';
-import fs from 'node:fs';
-import path from 'node:path';
+import type fs from 'node:fs';
 import { ATTRIBUTE_FIELDS, COMBINED_CODES, EXPORT_DEFAULTS, XSI_TYPES } from '../../mappings/xml/records.ts';
 import { chooseSource, ExportError } from '../export/csv-export.ts';
+import { writeWholeFile } from '../export/whole-file.ts';
 import { fieldIndex, type TableSpec, table } from '../model/index.ts';
 import type { RecordState, Row, SourceState } from '../store/record-state.ts';
 import { AssertMender, type Piece } from './assert-mender.ts';
@@ -80,25 +80,29 @@ export async function exportHmisXml(state: RecordState, options: XmlExportOption
   const view = versionView(options.schema);
   const notes = options.notesDir ? readNotes(options.notesDir)[source] : undefined;
   const writer = new RecordWriter(view.version, data, notes, options.hash ?? 'keep');
-  fs.mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
-  const out = new Output(fs.createWriteStream(options.out));
   const exportSpec = table('Export');
   const used = usedExports(data);
   const exports = [...data.table('Export').rows.values()].filter((r) =>
     used.has(get(exportSpec, r, 'ExportID')),
   );
   if (exports.length === 0) throw new ExportError(`source ${source} holds no records to export`);
-  await out.write(
-    `<?xml version="1.0" encoding="UTF-8"?>\n<hmis:Sources xmlns:hmis="${view.namespace}" xmlns:xsi="${XSI}">\n`,
-  );
-  for (const group of groupBySource(exports)) {
-    await out.write('<hmis:Source>\n');
-    await out.write(writer.leaves('Source', view.sourceChildren, group[0] as Row));
-    for (const row of group) await writer.exportElement(out, row);
-    await out.write('</hmis:Source>\n');
-  }
-  await out.write('</hmis:Sources>\n');
-  await out.end();
+  let bytes = 0;
+  // 0600, and written whole or not at all: a failed export leaves the earlier file as it was.
+  await writeWholeFile(options.out, async (stream) => {
+    const out = new Output(stream);
+    await out.write(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<hmis:Sources xmlns:hmis="${view.namespace}" xmlns:xsi="${XSI}">\n`,
+    );
+    for (const group of groupBySource(exports)) {
+      await out.write('<hmis:Source>\n');
+      await out.write(writer.leaves('Source', view.sourceChildren, group[0] as Row));
+      for (const row of group) await writer.exportElement(out, row);
+      await out.write('</hmis:Source>\n');
+    }
+    await out.write('</hmis:Sources>\n');
+    await out.end();
+    bytes = out.bytes;
+  });
   const emptyExports = [...data.table('Export').rows.keys()].filter((k) => !used.has(k));
   return {
     source,
@@ -107,7 +111,7 @@ export async function exportHmisXml(state: RecordState, options: XmlExportOption
     ruleLosses: Object.fromEntries(writer.ruleLosses),
     unmetRules: writer.unmetRules,
     emptyExports,
-    bytes: out.bytes,
+    bytes,
   };
 }
 
