@@ -133,6 +133,21 @@ describe('hearth CLI', () => {
     }
   }, 120_000);
 
+  it('refuses a weak HEARTH_ADMIN_TOKEN in one line, before touching the data directory', () => {
+    const data = path.join(tempDir(), 'data');
+    for (const [token, problem] of [
+      ['short-token', /at least 32 characters/],
+      [`${'x'.repeat(40)} ${'y'.repeat(4)}`, /may contain only letters/],
+    ] as const) {
+      const refused = hearth(['serve'], data, { PORT: '0', HEARTH_ADMIN_TOKEN: token });
+      expect(refused.code).toBe(2); // was 1, a stack trace, after loading the demo into the store
+      expect(refused.stderr).toMatch(/^hearth: HEARTH_ADMIN_TOKEN [^\n]*\n$/);
+      expect(refused.stderr).toMatch(problem);
+      expect(refused.stderr).not.toContain(token);
+      expect(fs.existsSync(data)).toBe(false);
+    }
+  }, 120_000);
+
   it('stops, releasing the data directory, when `npm start` is sent SIGTERM', async () => {
     // A service manager or `kill %1` signals npm alone. Before `exec` in the start script, a shell
     // between npm and node took the signal and the server ran on, orphaned, holding port and lock.

@@ -4,7 +4,7 @@ import { contextJson } from '../ontology/context.ts';
 import { AuditLog } from '../security/audit.ts';
 import type { TokenDirectory } from '../security/authenticate.ts';
 import { ConsentBook } from '../security/consent.ts';
-import { adminTokenProblem } from '../security/tokens.ts';
+import { checkedAdminToken } from '../security/tokens.ts';
 import { UserDirectory } from '../security/users.ts';
 import type { HearthStore } from '../store/store.ts';
 import { handleError } from './errors.ts';
@@ -78,9 +78,7 @@ export function createApp(context?: AppContext): Hono {
 }
 
 function services(context: AppContext): ApiServices {
-  const adminToken = context.adminToken ?? process.env.HEARTH_ADMIN_TOKEN;
-  const problem = adminToken ? adminTokenProblem(adminToken) : undefined;
-  if (problem) throw new Error(problem);
+  const adminToken = checkedAdminToken(context.adminToken ?? process.env.HEARTH_ADMIN_TOKEN);
   return {
     store: context.store,
     config: context.config,

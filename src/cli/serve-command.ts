@@ -8,6 +8,7 @@ import { type Config, SPARQL_DEFAULTS } from '../config.ts';
 import { importHmisCsv } from '../ingest/import.ts';
 import { formatReport } from '../ingest/report.ts';
 import { AuditLog } from '../security/audit.ts';
+import { checkedAdminToken } from '../security/tokens.ts';
 import { EmbeddedStore } from '../store/embedded-store.ts';
 import { SparqlHttpStore } from '../store/sparql-http-store.ts';
 import type { HearthStore } from '../store/store.ts';
@@ -34,6 +35,8 @@ export class ListenError extends Error {
 
 export async function serveCommand(args: string[], config: Config): Promise<number> {
   if (args.length > 0) throw new UsageError(serveUsage);
+  // Refused before the store is opened and the demo loaded: a bad token is a one-line exit 2.
+  checkedAdminToken(process.env.HEARTH_ADMIN_TOKEN);
   // How far the heap grows past its live size before a full collection (config.ts). V8 reads this
   // flag at each collection, so setting it at run time takes effect (bench/serve-memory.ts measures
   // it on Node 20; Node warns that a late flag may also do nothing, which would only cost memory).

@@ -3,6 +3,7 @@
  * timing. Tokens never reach a log line.
  */
 import crypto from 'node:crypto';
+import { ConfigError } from '../config.ts';
 
 /** Makes Hearth tokens recognizable to secret scanners and to people reading a config file. */
 export const TOKEN_PREFIX = 'hth_';
@@ -46,4 +47,11 @@ export function adminTokenProblem(token: string): string | undefined {
     return 'HEARTH_ADMIN_TOKEN may contain only letters, digits and -._~+/ (and trailing =)';
   }
   return undefined;
+}
+
+/** The admin token when set and sound; a ConfigError (the CLI's exit 2) saying what is wrong otherwise. */
+export function checkedAdminToken(token: string | undefined): string | undefined {
+  const problem = token ? adminTokenProblem(token) : undefined;
+  if (problem) throw new ConfigError(problem);
+  return token || undefined;
 }
