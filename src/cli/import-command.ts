@@ -53,7 +53,8 @@ export async function importCommand(args: string[], config: Config, dryRun = fal
         })
       : await importHmisCsv(store, location, options);
     progress.done();
-    // Through whole-file.ts: the report quotes bad values (names, SSNs), so it is the owner's only.
+    // Through whole-file.ts, as exports: identifying columns are redacted, but the report still quotes
+    // the other bad values of named rows (a client's dates, say), so it is the owner's only.
     if (values.report) await writeWholeText(values.report, `${JSON.stringify(report, null, 2)}\n`);
     console.log(formatReport(report));
     return report.errors.length > 0 ? ExitCode.InvalidData : ExitCode.Ok;

@@ -46,7 +46,7 @@ export async function writeWholeFile(target: string, write: WriteContent): Promi
   await writeWholeFiles([{ target, write }]);
 }
 
-/** `target` replaced by `text`, as writeWholeFile does (an import report quotes the bad values). */
+/** `target` replaced by `text`, as writeWholeFile does (an import's --report). */
 export function writeWholeText(target: string, text: string): Promise<void> {
   return writeWholeFile(
     target,
