@@ -55,7 +55,7 @@ export async function importCommand(args: string[], config: Config, dryRun = fal
     progress.done();
     // Through whole-file.ts, as exports: identifying columns are redacted, but the report still quotes
     // the other bad values of named rows (a client's dates, say), so it is the owner's only.
-    if (values.report) await writeWholeText(values.report, `${JSON.stringify(report, null, 2)}\n`);
+    if (values.report) writeWholeText(values.report, `${JSON.stringify(report, null, 2)}\n`);
     console.log(formatReport(report));
     return report.errors.length > 0 ? ExitCode.InvalidData : ExitCode.Ok;
   } finally {

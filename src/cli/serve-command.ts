@@ -36,7 +36,7 @@ export class ListenError extends Error {
 export async function serveCommand(args: string[], config: Config): Promise<number> {
   if (args.length > 0) throw new UsageError(serveUsage);
   // Refused before the store is opened and the demo loaded: a bad token is a one-line exit 2.
-  checkedAdminToken(process.env.HEARTH_ADMIN_TOKEN);
+  const adminToken = checkedAdminToken(process.env.HEARTH_ADMIN_TOKEN);
   // How far the heap grows past its live size before a full collection (config.ts). V8 reads this
   // flag at each collection, so setting it at run time takes effect (bench/serve-memory.ts measures
   // it on Node 20; Node warns that a late flag may also do nothing, which would only cost memory).
@@ -50,7 +50,7 @@ export async function serveCommand(args: string[], config: Config): Promise<numb
   // Held while researchers use it: a second copy of the data in memory (README, "Storage").
   const research = onDemandResearch(store, config.sparql ?? SPARQL_DEFAULTS);
   const audit = new AuditLog(config.dataDir);
-  const app = createApp({ store, config, research, audit });
+  const app = createApp({ store, config, research, audit, adminToken });
   // On stopping, and when the port cannot be had: everything written, the data directory unlocked.
   const closeAll = async () => {
     await research.close();

@@ -7,12 +7,12 @@
  * (a full disk, a file size limit, a store error mid-way) leaves the earlier file at that path as
  * it was, and no torn file that a CoC could upload as if it were whole.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { replaceFile, syncDirectory, temporaryName } from '../store/replace-file.ts';
 import { errorCode } from '../store/whole-appends.ts';
 
-/** Writes one file's bytes into `stream` and resolves once they are all written. */
+/** Writes one file's bytes into `stream`, ends it, and resolves once they are all written. */
 export type WriteContent = (stream: fs.WriteStream) => Promise<void>;
 
 /** Why an export's output could not be written, naming the file (never its content). */
@@ -46,15 +46,14 @@ export async function writeWholeFile(target: string, write: WriteContent): Promi
   await writeWholeFiles([{ target, write }]);
 }
 
-/** `target` replaced by `text`, as writeWholeFile does (an import's --report). */
-export function writeWholeText(target: string, text: string): Promise<void> {
-  return writeWholeFile(
-    target,
-    (stream) =>
-      new Promise((resolve, reject) =>
-        stream.end(text, (error?: Error | null) => (error ? reject(error) : resolve())),
-      ),
-  );
+/** `target` replaced by `text` (an import's --report), as writeWholeFile replaces a stream's. */
+export function writeWholeText(target: string, text: string): void {
+  makeExportDir(target);
+  try {
+    replaceFile(target, text);
+  } catch (error) {
+    throw new ExportWriteError(target, error);
+  }
 }
 
 /**
@@ -73,18 +72,14 @@ export async function writeWholeFiles(files: readonly { target: string; write: W
       await writeSynced(temp, target, write);
     }
     for (const { temp, target } of written) rename(temp, target);
+    for (const dir of new Set(written.map(({ target }) => path.dirname(path.resolve(target)))))
+      syncDirectory(dir);
   } catch (error) {
     for (const { temp } of written) fs.rmSync(temp, { force: true });
     // Directories this export made go too (a made one holds only made ones and temporary files).
     for (const dir of made.reverse()) fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** `.name.<random>.partial` beside the target: same file system, so the rename is atomic. */
-function temporaryName(target: string): string {
-  const random = crypto.randomBytes(6).toString('hex');
-  return path.join(path.dirname(target), `.${path.basename(target)}.${random}.partial`);
 }
 
 async function writeSynced(temp: string, target: string, write: WriteContent): Promise<void> {
@@ -95,7 +90,6 @@ async function writeSynced(temp: string, target: string, write: WriteContent): P
   failed.catch(() => {});
   try {
     await Promise.race([write(stream), failed]);
-    if (!stream.writableFinished) await Promise.race([finished(stream), failed]);
     const fd = fs.openSync(temp, 'r');
     try {
       fs.fsyncSync(fd);
@@ -107,12 +101,6 @@ async function writeSynced(temp: string, target: string, write: WriteContent): P
     throw new ExportWriteError(target, error);
   }
 }
-
-const finished = (stream: fs.WriteStream) =>
-  new Promise<void>((resolve) => {
-    stream.end();
-    stream.once('finish', () => resolve());
-  });
 
 function rename(temp: string, target: string): void {
   try {

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SOURCE_ID_PATTERN } from '../rdf/iris.ts';
+import { replaceFile } from '../store/replace-file.ts';
 import { type Principal, ROLES, type Role } from './principal.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
@@ -124,34 +125,6 @@ function parseUsers(text: string, file: string): StoredUser[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Writes `content` so that readers see the old file or the new one, never a part (and not lost on power loss). */
-function writeAtomically(file: string, content: string): void {
-  const dir = path.dirname(file);
-  const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  const fd = fs.openSync(temp, 'wx', 0o600);
-  try {
-    fs.writeFileSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(temp, file);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
-  }
-  // Make the rename itself durable. Some platforms (Windows) cannot fsync a directory.
-  const dirFd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(dirFd);
-  } catch (error) {
-    if (!['EISDIR', 'EPERM', 'EINVAL'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-  } finally {
-    fs.closeSync(dirFd);
-  }
-}
-
 /** Removes a lock left by a crashed writer; true when the caller should try to take the lock again. */
 function breakStaleLock(lockFile: string): boolean {
   let seen: fs.Stats;
@@ -261,7 +234,7 @@ export class UserDirectory {
     fs.mkdirSync(this.dataDir, { recursive: true });
     await withLock(`${this.file}.lock`, () => {
       const users = change(this.read().users);
-      writeAtomically(this.file, `${JSON.stringify({ version: 1, users }, null, 2)}\n`);
+      replaceFile(this.file, `${JSON.stringify({ version: 1, users }, null, 2)}\n`);
       this.snapshot = undefined;
     });
   }

@@ -13,6 +13,7 @@ import { findTable } from '../model/index.ts';
 import { type DirectoryLock, lockDirectory } from './lock.ts';
 import { type Change, checkOperation, type Operation, operationsOf } from './operations.ts';
 import { RecordState, type Row } from './record-state.ts';
+import { syncDirectory } from './replace-file.ts';
 import { appendTransaction, readTransactions } from './transaction-file.ts';
 import { errorCode, WholeAppends } from './whole-appends.ts';
 
@@ -225,15 +226,5 @@ export class RecordStore {
     await this.log?.close();
     this.log = undefined;
     this.lock?.release();
-  }
-}
-
-/** Makes a rename or file creation in `dir` durable (POSIX needs an fsync of the directory). */
-function syncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }

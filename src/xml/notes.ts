@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { replaceFile } from '../store/replace-file.ts';
 import type { XmlVersion } from './mapping.ts';
 
 export interface KeptElement {
@@ -64,14 +65,5 @@ export function writeNotes(dir: string, source: string, notes: SourceNotes, repl
   all[source] = replace ? notes : { ...(all[source] ?? {}), ...notes };
   if (Object.keys(all[source] ?? {}).length === 0) delete all[source];
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temp = path.join(dir, `${FILE}.tmp`);
-  const fd = fs.openSync(temp, 'w', 0o600);
-  try {
-    // writeFileSync writes until every byte is down; one writeSync may take only part (a full disk).
-    fs.writeFileSync(fd, JSON.stringify(all));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, path.join(dir, FILE));
+  replaceFile(path.join(dir, FILE), JSON.stringify(all));
 }
